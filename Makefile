@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvm-mbec: Linux KVM for x86 (kvm.ko, kvm-intel.ko, kvm-amd.ko) from the
+# pinned Debian 6.1 base plus our series, built out of tree and installed
+# with DKMS.  The work is done by scripts/; see README.md.
+
+# KVER=<release> builds for that kernel; empty means the running kernel if
+# supported, else the newest installed supported headers.
+KVER ?=
+S := scripts
+
+.PHONY: all modules import tree git-tree export-series check check-unit \
+	dist install uninstall matrix clean clean-modules distclean help
+
+all: modules
+
+help:
+	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))
+
+## modules        build the three modules for KVER (the default target)
+modules:
+	$(S)/build-modules $(KVER)
+
+## import         verify the pinned base tarball and extract it into build/base
+import:
+	$(S)/import
+
+## tree           apply the series onto the base in build/src
+tree:
+	$(S)/prepare-tree
+
+## git-tree       base + series as a git repository in build/git (FORCE=1 redoes it)
+git-tree:
+	$(S)/git-tree $(if $(FORCE),--force)
+
+## export-series  write build/git's commits back to src/<area>/ and src/series
+export-series:
+	$(S)/export-series
+
+## check          the test suite (what CI runs); ends with "N passed, M failed"
+check:
+	test/run $(TESTS)
+
+## dist           a self-contained DKMS source tarball, base imported and patched
+dist:
+	$(S)/dist
+
+## install        dkms add/build/install for KVER, then depmod (as root)
+install:
+	$(S)/dkms-install $(KVER)
+
+## uninstall      dkms remove, then depmod: the stock modules are used again
+uninstall:
+	$(S)/dkms-uninstall
+
+## matrix         benchmark: build for every supported ABI and flavour, as a table
+matrix:
+	$(S)/matrix
+
+## clean          remove the per-kernel builds, keep the imported base
+clean:
+	rm -rf build/kver build/probes build/dist
+
+# What DKMS runs as CLEAN: it only needs this kernel's build gone.
+clean-modules:
+	rm -rf $(if $(KVER),build/kver/$(KVER),build/kver)
+
+## distclean      remove everything under build/
+distclean:
+	rm -rf build
