@@ -6,8 +6,11 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 
+# BASE_TARBALL may be overridden from the environment (a local copy, tests).
+tarball_override=${BASE_TARBALL:-}
 # shellcheck source=../base.lock
 . "$TOP/base.lock"
+BASE_TARBALL=${tarball_override:-$BASE_TARBALL}
 
 die() {
 	echo "kvm-mbec: error: $*" >&2
@@ -57,7 +60,7 @@ tree_inputs_hash() {
 		cd "$TOP"
 		cat base.lock base.files src/series
 		while read -r p; do
-			[ -n "$p" ] && cat "src/$p"
+			cat "src/$p" 2>/dev/null || echo "missing: $p"
 		done < <(series_patches)
 	) | sha256sum | cut -d' ' -f1
 }
