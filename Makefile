@@ -10,7 +10,7 @@ KVER ?=
 S := scripts
 
 .PHONY: all modules import tree git-tree export-series check check-unit \
-	dist install uninstall matrix clean clean-modules distclean help
+	dist install uninstall matrix deps bench-build clean clean-modules distclean help
 
 all: modules
 
@@ -37,9 +37,17 @@ git-tree:
 export-series:
 	$(S)/export-series
 
+## deps           install the Debian packages that building and testing need
+deps:
+	$(S)/install-deps $(KVER)
+
 ## check          the test suite (what CI runs); ends with "N passed, M failed"
-check:
+check: deps
 	test/run $(TESTS)
+
+## bench-build    benchmark: clean build time, ours against the plain base
+bench-build:
+	$(S)/bench-build $(KVER)
 
 ## dist           a self-contained DKMS source tarball, base imported and patched
 dist:

@@ -9,7 +9,7 @@
  * kernel headers define them, src/x86/abi_guard.c fails the build when ours
  * differ.
  *
- * How the list was found (re-derive it on a rebase with test/abi-users.sh):
+ * How the list was found (re-derive it on a rebase with scripts/abi-users):
  * every built-in (non-KVM, x86) source file of the base that includes
  * <linux/kvm_host.h> or <asm/kvm_host.h>, and every field that it or an
  * inline helper it calls dereferences:
@@ -20,17 +20,15 @@
  *   through perf_guest_get_msrs() with &vcpu->arch.pmu: the kvm_pmu fields
  *   ds_area, pebs_data_cfg, pebs_enable and host_cross_mapped_mask.
  *
- * Each entry is F(name, type, member).
+ * Like kvm-x86-ops.h, this is a list without include guard: define
+ * KVM_MBEC_ABI_FIELD(name, type, member) before each inclusion; it is
+ * undefined again at the end.
  */
-#ifndef _KVM_MBEC_ABI_FIELDS_H
-#define _KVM_MBEC_ABI_FIELDS_H
+KVM_MBEC_ABI_FIELD(vcpu_run, struct kvm_vcpu, run);
+KVM_MBEC_ABI_FIELD(vcpu_signal_exits, struct kvm_vcpu, stat.signal_exits);
+KVM_MBEC_ABI_FIELD(pmu_ds_area, struct kvm_pmu, ds_area);
+KVM_MBEC_ABI_FIELD(pmu_pebs_data_cfg, struct kvm_pmu, pebs_data_cfg);
+KVM_MBEC_ABI_FIELD(pmu_pebs_enable, struct kvm_pmu, pebs_enable);
+KVM_MBEC_ABI_FIELD(pmu_host_cross_mapped_mask, struct kvm_pmu, host_cross_mapped_mask);
 
-#define KVM_MBEC_ABI_FIELDS(F)						\
-	F(vcpu_run, struct kvm_vcpu, run)				\
-	F(vcpu_signal_exits, struct kvm_vcpu, stat.signal_exits)	\
-	F(pmu_ds_area, struct kvm_pmu, ds_area)				\
-	F(pmu_pebs_data_cfg, struct kvm_pmu, pebs_data_cfg)		\
-	F(pmu_pebs_enable, struct kvm_pmu, pebs_enable)			\
-	F(pmu_host_cross_mapped_mask, struct kvm_pmu, host_cross_mapped_mask)
-
-#endif /* _KVM_MBEC_ABI_FIELDS_H */
+#undef KVM_MBEC_ABI_FIELD

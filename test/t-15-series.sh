@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The patch workflow: `make git-tree` turns base + series into a git
+# repository (base commit + one commit per patch), and `make export-series`
+# writes the same series back, byte for byte, into the same areas.
+
+. "$(dirname "$0")/lib.sh"
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+repo=$scratch/repo
+mkdir -p "$repo/build"
+cp -a "$TOP/scripts" "$TOP/src" "$TOP/include" "$TOP/compat" "$TOP/base.lock" \
+	"$TOP/base.files" "$TOP/dkms.conf" "$TOP/Makefile" "$repo/"
+"$TOP/scripts/import" >/dev/null 2>&1
+cp -a "$BUILD/base" "$repo/build/base"
+
+expect "make git-tree builds the git tree" make -C "$repo" git-tree
+n=$(series_patches | wc -l)
+commits=$(git -C "$repo/build/git" rev-list --count base..HEAD 2>/dev/null)
+if [ "$commits" = "$n" ]; then
+	pass "git tree has the base commit plus one commit per patch ($n)"
+else
+	fail "git tree has the base commit plus one commit per patch" "$commits commits for $n patches"
+fi
+expect_fail "make git-tree refuses to overwrite an existing tree" "may hold unexported work" \
+	make -C "$repo" git-tree
+
+expect "make export-series writes the series back" make -C "$repo" export-series
+expect "exported series is identical to the committed one" diff -r "$TOP/src" "$repo/src"
+
+# A new commit in the git tree becomes a new patch in the right area.
+echo "/* kvm-mbec test */" >>"$repo/build/git/arch/x86/kvm/mmu/spte.c"
+git -C "$repo/build/git" -c user.name=t -c user.email=t@t commit -q -a -s \
+	-m "KVM: x86/mmu: test commit"
+make -C "$repo" export-series >/dev/null 2>&1
+if tail -n 1 "$repo/src/series" | grep -q '^mmu/000[0-9]-KVM-x86-mmu-test-commit.patch$' &&
+   [ -f "$repo/src/$(tail -n 1 "$repo/src/series")" ]; then
+	pass "a new mmu commit is exported into src/mmu/ and appended to the series"
+else
+	fail "a new mmu commit is exported into src/mmu/ and appended to the series" \
+		"series ends with: $(tail -n 1 "$repo/src/series")"
+fi
+expect "the extended series applies" env BUILD="$repo/build" "$repo/scripts/prepare-tree"
