@@ -26,6 +26,15 @@ else
 	pass "the build prints no warnings"
 fi
 
+# CONFIG_KVM_WERROR=y in Debian's configs: the base Makefile's -Werror must
+# reach the compiler in our build too.
+if grep -q -- ' -Werror ' "$mods/.x86.o.cmd" && grep -q -- ' -Werror ' "$mods/vmx/.vmx.o.cmd" &&
+   grep -q -- ' -Werror ' "$mods/svm/.svm.o.cmd" && grep -q -- ' -Werror ' "$mods/.kvm_mbec_ident.o.cmd"; then
+	pass "warnings are errors (-Werror) for base and our own files"
+else
+	fail "warnings are errors (-Werror) for base and our own files"
+fi
+
 for m in kvm kvm-intel kvm-amd; do
 	ko=$mods/$m.ko
 	if [ ! -f "$ko" ]; then
