@@ -10,7 +10,7 @@ KVER ?=
 S := scripts
 
 .PHONY: all modules import tree git-tree export-series check check-unit \
-	dist install uninstall matrix deps bench-build clean clean-modules distclean help
+	dist install uninstall matrix deps bench-build demo check-vm-full bench-vm clean clean-modules distclean help
 
 all: modules
 
@@ -48,6 +48,21 @@ check: deps
 ## bench-build    benchmark: clean build time, ours against the plain base
 bench-build:
 	$(S)/bench-build $(KVER)
+
+## demo           see it work: an emulated Debian host (QEMU, AMD) modprobes
+##                ours, shows the banner and parameters, runs a guest, powers off
+demo: deps
+	VM_VERBOSE=1 test/vm/run-host amd smoke
+
+## check-vm-full  every selftest and 1000 reload cycles, on both emulated hosts (long)
+check-vm-full: deps
+	test/vm/run-host amd full
+	test/vm/run-host intel full
+
+## bench-vm       benchmark: selftests perf tests and module load time, ours/stock
+bench-vm: deps
+	test/vm/run-host amd bench
+	test/vm/bench-report build/vm/logs/amd-bench.log
 
 ## dist           a self-contained DKMS source tarball, base imported and patched
 dist:

@@ -181,13 +181,21 @@ expect "the dkms build used the shipped patched tree (no import, no patching)" n
 expect "dkms status: $pkg/$version, $kver: installed" \
 	grep -qE "^$pkg/$version, $kver, x86_64: installed" <(dkms status -m "$pkg")
 
-check_ours() {
+# resolves_to DIR: modinfo (so modprobe) finds kvm, kvm_intel and kvm_amd
+# for $kver in DIR.
+resolves_to() {
 	local m path
 	for m in kvm kvm_intel kvm_amd; do
 		path=$(modinfo -k "$kver" -n "$m") || return 1
 		echo "$m: $path"
-		[ "$path" = "$lib/updates/dkms/${m//_/-}.ko" ] || return 1
-		[ "$(modinfo -F version "$path")" = "$MODULE_VERSION_STRING" ] || return 1
+		[ "$path" = "$1/${m//_/-}.ko" ] || return 1
+	done
+}
+check_ours() {
+	local f
+	resolves_to "$lib/updates/dkms" || return 1
+	for f in "$lib"/updates/dkms/kvm{,-intel,-amd}.ko; do
+		[ "$(modinfo -F version "$f")" = "$MODULE_VERSION_STRING" ] || return 1
 	done
 }
 expect "modinfo -k $kver: kvm, kvm_intel, kvm_amd are ours in updates/dkms, version $MODULE_VERSION_STRING" check_ours
@@ -238,12 +246,7 @@ fi
 # --- uninstall ----------------------------------------------------------------
 expect "dkms-uninstall" "$TOP/scripts/dkms-uninstall"
 check_stock() {
-	local m path
-	for m in kvm kvm_intel kvm_amd; do
-		path=$(modinfo -k "$kver" -n "$m") || return 1
-		echo "$m: $path"
-		[ "$path" = "$stock_dir/${m//_/-}.ko" ] || return 1
-	done
+	resolves_to "$stock_dir" || return 1
 	[ -z "$(dkms status -m "$pkg")" ] && [ ! -e "$src" ] &&
 		[ ! -e "$lib/updates/dkms/kvm.ko" ]
 }

@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Plan "bench": module load time and two selftest workloads, stock against
+# ours in the same boot.  Numbers are INFO lines:
+#   KVM-MBEC-INFO bench <stock|ours> <what> <value> <unit> [detail]
+# and one RESULT bench <what>.<side> per measurement (PASS = it ran).
+# Runs inside the guest (busybox ash), sourced by /init.
+# kvm_mbec.bench_mem=64M (guest memory per vCPU of the workloads),
+# kvm_mbec.bench_loads=5 (module loads timed per side).
+# kvm-mbec-selftests: demand_paging_test dirty_log_perf_test
+
+MEM=$(cmdline_param kvm_mbec.bench_mem || echo 64M)
+LOADS=$(cmdline_param kvm_mbec.bench_loads || echo 5)
+TO=$(cmdline_param kvm_mbec.timeout || echo 1800)
+
+for side in stock ours; do
+	if ! switch_and_load "bench" "$side" >"$LOG/bench.$side.load" 2>&1; then
+		cat "$LOG/bench.$side.load"
+		result bench "load.$side" FAIL "could not load $side"
+		continue
+	fi
+	grep -q 'identity PASS' "$LOG/bench.$side.load" ||
+		result bench "identity.$side" FAIL "$(grep identity "$LOG/bench.$side.load")"
+	times=
+	total=0
+	i=1
+	while [ $i -le "$LOADS" ]; do
+		unload_kvm
+		if ! load_kvm "$VMOD"; then
+			result bench "modprobe.$side" FAIL "$(cat "$LOG/modprobe.out")"
+			break
+		fi
+		times="$times $(cs_fmt "$LOAD_CS")"
+		total=$((total + LOAD_CS))
+		i=$((i + 1))
+	done
+	info "bench $side modprobe-$VMOD $(cs_fmt $((total / LOADS))) s mean of $LOADS:$times (10 ms resolution)"
+	result bench "modprobe.$side" PASS "mean $(cs_fmt $((total / LOADS)))s over $LOADS loads"
+	wait_dev_kvm
+
+	for w in "demand_paging_test -b $MEM" "dirty_log_perf_test -b $MEM -i 3"; do
+		set -- $w
+		t=$1
+		shift
+		if [ -x "$ST/$t" ]; then
+			t0=$(now_cs)
+			timeout "$TO" "$ST/$t" "$@" >"$LOG/bench.$t.$side.log" 2>&1 </dev/null
+			rc=$?
+			dt=$(($(now_cs) - t0))
+			if [ $rc -eq 0 ]; then
+				result bench "$t.$side" PASS "$(cs_fmt $dt)s: $t $*"
+				info "bench $side $t $(cs_fmt $dt) s wall ($t $*)"
+				grep -iE 'time|pages|dirty|populate' "$LOG/bench.$t.$side.log" | head -n 12 |
+					while IFS= read -r l; do info "bench $side $t: $l"; done
+			else
+				result bench "$t.$side" FAIL "exit $rc after $(cs_fmt $dt)s: $(selftest_reason "$LOG/bench.$t.$side.log")"
+				info_file "bench $side $t:" "$LOG/bench.$t.$side.log" 15
+			fi
+		else
+			result bench "$t.$side" SKIP "not built"
+		fi
+	done
+	check_kernel "bench.$side"
+done
+unload_kvm || info "could not unload kvm at the end"
