@@ -65,3 +65,30 @@ test_kver() {
 		"$TOP/scripts/choose-kver" 2>/dev/null
 	fi
 }
+
+# vm_host LABEL HOST [PARAM]: run the ci plan on an emulated host (see
+# test/vm/run-host; VM_TIMEOUT and VM_TESTS pass through) and record each of
+# its checks (test/vm/report --results).  PARAM, as module/parameter=value,
+# must be among the parameters our module shows in the guest.
+vm_host() {
+	local label=$1 host=$2 param=${3:-} log=$BUILD/vm/logs/$2-ci.log
+
+	rm -f "$log"
+	"$TOP/test/vm/run-host" "$host" ci >"$TEST_LOGS/$host.log" 2>&1
+	if [ ! -f "$log" ]; then
+		fail "$label: boots" "no serial log" "$TEST_LOGS/$host.log"
+		return
+	fi
+	sed -n '/^test  /,$p' "$TEST_LOGS/$host.log"
+	"$TOP/test/vm/report" --results "$label" "$log" | tee -a "$KVM_MBEC_RESULTS" |
+		sed 's/^\([a-z]*\) /\U\1\E: /'
+	[ -n "$param" ] || return
+	if tr -d '\r' <"$log" | grep -q "^KVM-MBEC-INFO ours param ${param%%=*} = ${param#*=}"; then
+		pass "$label: ours loads with ${param#*/parameters/}"
+	else
+		fail "$label: ours loads with ${param#*/parameters/}" "" "$log"
+	fi
+}
+
+# The selftests the Intel hosts run: Bochs is slow, and svm_* have no use there.
+VM_INTEL_TESTS="cpuid_test sync_regs_test set_sregs_test kvm_pv_test platform_info_test vmx_msrs_test vmx_tsc_adjust_test vmx_close_while_nested_test"

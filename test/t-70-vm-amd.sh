@@ -8,22 +8,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-host="AMD host (QEMU)"
 if ! command -v qemu-system-x86_64 >/dev/null; then
-	fail "$host" "qemu-system-x86_64 missing: sudo scripts/install-deps"
+	fail "AMD host (QEMU)" "qemu-system-x86_64 missing: sudo scripts/install-deps"
 	exit 0
 fi
-log=$BUILD/vm/logs/amd-ci.log
-rm -f "$log"
-VM_TIMEOUT=1500 "$TOP/test/vm/run-host" amd ci >"$TEST_LOGS/run.log" 2>&1
-if [ ! -f "$log" ]; then
-	fail "$host: boots" "no serial log" "$TEST_LOGS/run.log"
-	exit 0
-fi
-sed -n '/^test  /,$p' "$TEST_LOGS/run.log"
-"$TOP/test/vm/report" --results "$host" "$log" | tee -a "$KVM_MBEC_RESULTS" | sed 's/^\([a-z]*\) /\U\1\E: /'
-if tr -d '\r' <"$log" | grep -q '^KVM-MBEC-INFO ours param kvm_amd/parameters/npt = Y'; then
-	pass "$host: kvm_amd (ours) loads with npt=Y"
-else
-	fail "$host: kvm_amd (ours) loads with npt=Y" "" "$log"
-fi
+VM_TIMEOUT=900 vm_host "AMD host (QEMU)" amd kvm_amd/parameters/npt=Y

@@ -387,3 +387,30 @@ all_selftests() {
 	grep -v '\.sh$' "$ST/BUILT" 2>/dev/null
 	cat "$ST/FAILED" 2>/dev/null
 }
+
+# stock_ours_then_ours TESTS TIMEOUT CYCLES: the selftests on stock, then on
+# ours, each side in a kernel it loaded itself; then the field-trial reload
+# cycles and the bad-input checks on ours.  The body of the ci and full plans.
+stock_ours_then_ours() {
+	for _so_side in stock ours; do
+		if switch_and_load "$_so_side" "$_so_side"; then
+			[ "$_so_side" = ours ] && print_params ours
+			for _so_test in $1; do
+				run_selftest "$_so_side" "$_so_test" "$2"
+				# a test may leave KVM unusable; say so and go on
+				[ -c /dev/kvm ] || info "$_so_side: /dev/kvm gone after $_so_test"
+			done
+		else
+			for _so_test in $1; do
+				result "$_so_side" "$_so_test" FAIL "KVM not usable"
+			done
+		fi
+		check_kernel "$_so_side"
+	done
+
+	run_cycles "$3" sync_regs_test
+	check_kernel cycles
+	bad_input
+	check_kernel badinput
+	unload_kvm || info "could not unload kvm at the end"
+}
