@@ -55,9 +55,19 @@ demo: deps
 	VM_VERBOSE=1 test/vm/run-host amd smoke
 
 ## check-vm-full  every selftest and 1000 reload cycles, on both emulated hosts (long)
+# Both hosts at once (one emulator thread each); the shared inputs are built
+# first so that the two runs do not build into the same directories.
 check-vm-full: deps
-	test/vm/run-host amd full
-	test/vm/run-host intel full
+	mkdir -p build/vm/logs
+	scripts/build-modules 6.1.0-56-amd64 >build/vm-build-modules.log 2>&1
+	test/vm/build-selftests
+	export VM_NO_BUILD=1 VM_TIMEOUT=$${VM_TIMEOUT:-14400}; \
+	test/vm/run-host amd full >build/vm/logs/amd-full.out 2>&1 & amd=$$!; \
+	test/vm/run-host intel full >build/vm/logs/intel-full.out 2>&1; intel=$$?; \
+	wait $$amd; amd=$$?; \
+	cat build/vm/logs/amd-full.out build/vm/logs/intel-full.out; \
+	echo "check-vm-full: amd exit $$amd, intel exit $$intel"; \
+	[ $$amd -eq 0 ] && [ $$intel -eq 0 ]
 
 ## bench-vm       benchmark: selftests perf tests and module load time, ours/stock
 bench-vm: deps

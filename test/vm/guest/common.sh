@@ -382,6 +382,12 @@ check_kernel() {
 	fi
 }
 
+# selftest_args TEST: the arguments a plan runs TEST with (none by default;
+# the full plan shrinks the tests that default to gigabytes of guest memory).
+selftest_args() {
+	:
+}
+
 # The selftests this initramfs carries, in the order they built.
 all_selftests() {
 	grep -v '\.sh$' "$ST/BUILT" 2>/dev/null
@@ -396,7 +402,8 @@ stock_ours_then_ours() {
 		if switch_and_load "$_so_side" "$_so_side"; then
 			[ "$_so_side" = ours ] && print_params ours
 			for _so_test in $1; do
-				run_selftest "$_so_side" "$_so_test" "$2"
+				# shellcheck disable=SC2046 # the plan's args are words
+				run_selftest "$_so_side" "$_so_test" "$2" $(selftest_args "$_so_test")
 				# a test may leave KVM unusable; say so and go on
 				[ -c /dev/kvm ] || info "$_so_side: /dev/kvm gone after $_so_test"
 			done

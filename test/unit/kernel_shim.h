@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few kernel types that include/kvm-mbec/permissions.h and
+ * src/mmu/kvm_mbec_permissions.c use, for building them in userspace.
+ */
+#ifndef KVM_MBEC_TEST_KERNEL_SHIM_H
+#define KVM_MBEC_TEST_KERNEL_SHIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef uint16_t u16;
+
+#define BIT(nr)	(1UL << (nr))
+
+#endif /* KVM_MBEC_TEST_KERNEL_SHIM_H */
