@@ -7,9 +7,8 @@
 #define KVM_MBEC_TEST_KERNEL_SHIM_H
 
 #include <stdbool.h>
-#include <stdint.h>
 
-typedef uint16_t u16;
+typedef unsigned short u16;
 
 #define BIT(nr)	(1UL << (nr))
 

@@ -35,12 +35,17 @@ static void check(const struct kvm_mbec_paging_mode *mode,
 	if (want == got)
 		return;
 	if (++mismatches <= 20)
-		printf("MISMATCH %s split=%d wp=%d smep=%d smap=%d nx=%d | pte r=%d w=%d x=%d xu=%d u=%d | %s user=%d implicit=%d ac=%d | pfec=%#x acc=%#x: model %s, MMU %s\n",
+		printf("MISMATCH %s split=%d wp=%d smep=%d smap=%d nx=%d",
 		       paging_name[mode->paging], mode->has_user_exec_permission,
 		       mode->cr0_wp, mode->cr4_smep, mode->cr4_smap,
-		       mode->efer_nx, pte->r, pte->w, pte->x, pte->xu, pte->u,
+		       mode->efer_nx);
+	if (mismatches <= 20)
+		printf(" | pte r=%d w=%d x=%d xu=%d u=%d | %s user=%d implicit=%d ac=%d",
+		       pte->r, pte->w, pte->x, pte->xu, pte->u,
 		       acc->fetch ? "fetch" : acc->write ? "write" : "read",
-		       acc->user, acc->implicit, acc->eflags_ac, pfec,
+		       acc->user, acc->implicit, acc->eflags_ac);
+	if (mismatches <= 20)
+		printf(" | pfec=%#x acc=%#x: model %s, MMU %s\n", pfec,
 		       pte_access, want ? "fault" : "no fault",
 		       got ? "fault" : "no fault");
 }
@@ -70,10 +75,14 @@ static void test_x86(void)
 	unsigned int bits, p, a, acc_bits, pfec;
 
 	for (bits = 0; bits < 32; bits++) {
-		mode.cr0_wp = ctl.cr0_wp = bits & 1;
-		mode.cr4_smep = ctl.cr4_smep = bits & 2;
-		mode.cr4_smap = ctl.cr4_smap = bits & 4;
-		mode.efer_nx = ctl.efer_nx = bits & 8;
+		ctl.cr0_wp = bits & 1;
+		mode.cr0_wp = ctl.cr0_wp;
+		ctl.cr4_smep = bits & 2;
+		mode.cr4_smep = ctl.cr4_smep;
+		ctl.cr4_smap = bits & 4;
+		mode.cr4_smap = ctl.cr4_smap;
+		ctl.efer_nx = bits & 8;
+		mode.efer_nx = ctl.efer_nx;
 		/* ignored for x86 paging: must not change the answer */
 		mode.has_user_exec_permission = bits & 16;
 		for (p = 0; p < 16; p++) {
@@ -114,7 +123,8 @@ static void test_ept(void)
 	unsigned int bits, p, a, acc_bits, pfec;
 
 	for (bits = 0; bits < 32; bits++) {
-		mode.has_user_exec_permission = ctl.mbec = bits & 1;
+		ctl.mbec = bits & 1;
+		mode.has_user_exec_permission = ctl.mbec;
 		/* ignored for EPT: must not change the answer */
 		mode.cr0_wp = bits & 2;
 		mode.cr4_smep = bits & 4;
@@ -156,8 +166,10 @@ static void test_npt(void)
 	unsigned int bits, p, a, acc_bits, pfec;
 
 	for (bits = 0; bits < 32; bits++) {
-		mode.has_user_exec_permission = ctl.gmet = bits & 1;
-		mode.efer_nx = ctl.efer_nx = bits & 2;
+		ctl.gmet = bits & 1;
+		mode.has_user_exec_permission = ctl.gmet;
+		ctl.efer_nx = bits & 2;
+		mode.efer_nx = ctl.efer_nx;
 		/* ignored for NPT: must not change the answer */
 		mode.cr0_wp = bits & 4;
 		mode.cr4_smep = bits & 8;
