@@ -388,6 +388,11 @@ selftest_args() {
 	:
 }
 
+# selftest_timeout TEST DEFAULT: the per-test timeout a plan gives TEST.
+selftest_timeout() {
+	echo "$2"
+}
+
 # The selftests this initramfs carries, in the order they built.
 all_selftests() {
 	grep -v '\.sh$' "$ST/BUILT" 2>/dev/null
@@ -403,7 +408,9 @@ stock_ours_then_ours() {
 			[ "$_so_side" = ours ] && print_params ours
 			for _so_test in $1; do
 				# shellcheck disable=SC2046 # the plan's args are words
-				run_selftest "$_so_side" "$_so_test" "$2" $(selftest_args "$_so_test")
+				run_selftest "$_so_side" "$_so_test" \
+					"$(selftest_timeout "$_so_test" "$2")" \
+					$(selftest_args "$_so_test")
 				# a test may leave KVM unusable; say so and go on
 				[ -c /dev/kvm ] || info "$_so_side: /dev/kvm gone after $_so_test"
 			done

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm-mbec: VMX definitions for mode-based execute control (MBEC) that the
+ * base's asm/vmx.h lacks.  Bit positions: Intel SDM Vol. 3, see
+ * docs/mbec-bits.md for the quoted sources.
+ */
+#ifndef __KVM_MBEC_VMX_H
+#define __KVM_MBEC_VMX_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+/* IA32_VMX_EPT_VPID_CAP: advanced VM-exit information for EPT violations */
+#define KVM_MBEC_VMX_EPT_ADVANCED_VMEXIT_INFO	BIT(22)
+
+/* EPT-violation exit qualification */
+#define KVM_MBEC_EPT_VIOLATION_USER_EXEC	BIT(6)	/* XU of the entry */
+#define KVM_MBEC_EPT_VIOLATION_GVA_USER		BIT(9)	/* U/S of the address */
+
+extern bool enable_mbec;
+
+void vmx_mbec_hardware_setup(void);
+u64 vmx_mbec_pferr_user(unsigned long exit_qualification, bool guest_mode);
+
+#endif /* __KVM_MBEC_VMX_H */

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-mbec: the kvm_intel.enable_mbec parameter (alias: mbec, Linux 7.2's
+ * name) and the decision whether L1 runs with mode-based execute control.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/moduleparam.h>
+#include <linux/printk.h>
+#include <asm/kvm_host.h>
+#include <asm/vmx.h>
+
+#include <kvm-mbec/mmu.h>
+#include <kvm-mbec/vmx.h>
+
+#include "capabilities.h"
+
+bool __read_mostly enable_mbec;
+module_param_named(enable_mbec, enable_mbec, bool, 0444);
+MODULE_PARM_DESC(enable_mbec,
+		 "Run guests with mode-based execute control for EPT (MBEC), so that nested hypervisors (Hyper-V with VBS/HVCI) can use it; needs EPT and a CPU with MBEC and advanced EPT-violation exit information (default: N)");
+module_param_named(mbec, enable_mbec, bool, 0444);
+MODULE_PARM_DESC(mbec, "Alias of enable_mbec, with Linux 7.2's name");
+
+/**
+ * vmx_mbec_missing() - the first requirement of MBEC that is not met
+ *
+ * Return: a description of what is missing, or NULL if MBEC can be used.
+ */
+static const char *vmx_mbec_missing(void)
+{
+	if (!enable_ept)
+		return "EPT (kvm_intel.ept=N, or the CPU lacks it)";
+	if (!(vmcs_config.cpu_based_2nd_exec_ctrl &
+	      SECONDARY_EXEC_MODE_BASED_EPT_EXEC))
+		return "mode-based execute control for EPT (IA32_VMX_PROCBASED_CTLS2 bit 22)";
+	if (!(vmx_capability.ept & KVM_MBEC_VMX_EPT_ADVANCED_VMEXIT_INFO))
+		return "advanced EPT-violation exit information (IA32_VMX_EPT_VPID_CAP bit 22)";
+	return NULL;
+}
+
+/**
+ * vmx_mbec_hardware_setup() - decide whether L1 runs with MBEC
+ *
+ * Called from hardware_setup() once EPT is decided and before the EPT
+ * SPTE masks are set.  If enable_mbec is set but the CPU or the other
+ * parameters do not allow MBEC, says which requirement is missing, clears
+ * enable_mbec (the parameter then reads N) and leaves KVM as stock.
+ */
+void vmx_mbec_hardware_setup(void)
+{
+	const char *missing;
+
+	if (!enable_mbec)
+		return;
+
+	missing = vmx_mbec_missing();
+	if (missing) {
+		pr_info("enable_mbec=1 ignored, MBEC is off: the CPU or configuration lacks %s\n",
+			missing);
+		enable_mbec = false;
+		return;
+	}
+
+	kvm_mbec_set_tdp_has_user_exec_permission(true);
+	pr_info("MBEC enabled: L1's EPT entries split execute into XS and XU\n");
+}
+
+/**
+ * vmx_mbec_pferr_user() - PFERR_USER_MASK of an EPT violation
+ * @exit_qualification: the EPT violation's exit qualification
+ * @guest_mode: the violation happened in L2
+ *
+ * With MBEC, PFERR_USER_MASK tells the MMU whether the guest-linear address
+ * is a user-mode address (the U/S bit of the guest's own walk, as the
+ * advanced exit information reports it; not the CPL), which selects XU
+ * over XS for fetches.  It is valid when the exit qualification reports a
+ * linear-address translation, which every fetch is.
+ *
+ * Without MBEC, and for L2, whose nested EPT walk knows no MBEC, the EPT
+ * MMU keeps taking the read bit in PFERR_USER_MASK: the permission bitmaps
+ * ignore it there, and the nested walk reflects it into L1's exit
+ * qualification as stock KVM does.
+ *
+ * Return: PFERR_USER_MASK or 0.
+ */
+u64 vmx_mbec_pferr_user(unsigned long exit_qualification, bool guest_mode)
+{
+	if (!enable_mbec || guest_mode)
+		return (exit_qualification & EPT_VIOLATION_ACC_READ) ?
+		       PFERR_USER_MASK : 0;
+
+	return (exit_qualification & KVM_MBEC_EPT_VIOLATION_GVA_USER) ?
+	       PFERR_USER_MASK : 0;
+}
