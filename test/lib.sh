@@ -69,17 +69,21 @@ test_kver() {
 # vm_host LABEL HOST [PARAM]: run the ci plan on an emulated host (see
 # test/vm/run-host; VM_TIMEOUT and VM_TESTS pass through) and record each of
 # its checks (test/vm/report --results).  PARAM, as module/parameter=value,
-# must be among the parameters our module shows in the guest.
+# must be among the parameters our module shows in the guest.  VM_APPEND:
+# extra kernel arguments (kvm_mbec.ours_params=...); VM_NAME: the log name
+# when one test boots a host twice (default HOST-ci).
 vm_host() {
-	local label=$1 host=$2 param=${3:-} log=$BUILD/vm/logs/$2-ci.log
+	local label=$1 host=$2 param=${3:-} name=${VM_NAME:-$2-ci}
+	local log=$BUILD/vm/logs/$name.log
 
 	rm -f "$log"
-	"$TOP/test/vm/run-host" "$host" ci >"$TEST_LOGS/$host.log" 2>&1
+	VM_NAME=$name "$TOP/test/vm/run-host" "$host" ci "${VM_APPEND:-}" \
+		>"$TEST_LOGS/$name.log" 2>&1
 	if [ ! -f "$log" ]; then
-		fail "$label: boots" "no serial log" "$TEST_LOGS/$host.log"
+		fail "$label: boots" "no serial log" "$TEST_LOGS/$name.log"
 		return
 	fi
-	sed -n '/^test  /,$p' "$TEST_LOGS/$host.log"
+	sed -n '/^test  /,$p' "$TEST_LOGS/$name.log"
 	"$TOP/test/vm/report" --results "$label" "$log" | tee -a "$KVM_MBEC_RESULTS" |
 		sed 's/^\([a-z]*\) /\U\1\E: /'
 	[ -n "$param" ] || return

@@ -16,10 +16,26 @@
 /* EPT-violation exit qualification */
 #define KVM_MBEC_EPT_VIOLATION_USER_EXEC	BIT(6)	/* XU of the entry */
 #define KVM_MBEC_EPT_VIOLATION_GVA_USER		BIT(9)	/* U/S of the address */
+/* U/S, R/W and XD of the address: the advanced information, bits 11:9 */
+#define KVM_MBEC_EPT_VIOLATION_ADVANCED_INFO	GENMASK(11, 9)
 
 extern bool enable_mbec;
+extern bool kvm_mbec_tdp_user_exec;
+
+/**
+ * kvm_mbec_ept_advanced_info() - exit qualification bits L1 may see
+ *
+ * The advanced EPT-violation information is advertised to L1 exactly
+ * when KVM runs L1 with MBEC (kvm_mbec_tdp_user_exec), which requires it.
+ *
+ * Return: the mask of the advanced-information bits to keep, or 0.
+ */
+static inline unsigned long kvm_mbec_ept_advanced_info(void)
+{
+	return kvm_mbec_tdp_user_exec ? KVM_MBEC_EPT_VIOLATION_ADVANCED_INFO : 0;
+}
 
 void vmx_mbec_hardware_setup(void);
-u64 vmx_mbec_pferr_user(unsigned long exit_qualification, bool guest_mode);
+u64 vmx_mbec_pferr_user(unsigned long exit_qualification, bool user_exec_split);
 
 #endif /* __KVM_MBEC_VMX_H */

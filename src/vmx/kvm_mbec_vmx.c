@@ -69,7 +69,9 @@ void vmx_mbec_hardware_setup(void)
 /**
  * vmx_mbec_pferr_user() - PFERR_USER_MASK of an EPT violation
  * @exit_qualification: the EPT violation's exit qualification
- * @guest_mode: the violation happened in L2
+ * @user_exec_split: the faulting MMU's root has split execute permission
+ *	(role.has_user_exec_permission: L1 with enable_mbec, or L2 when
+ *	L1 enabled MBEC in vmcs12)
  *
  * With MBEC, PFERR_USER_MASK tells the MMU whether the guest-linear address
  * is a user-mode address (the U/S bit of the guest's own walk, as the
@@ -77,16 +79,15 @@ void vmx_mbec_hardware_setup(void)
  * over XS for fetches.  It is valid when the exit qualification reports a
  * linear-address translation, which every fetch is.
  *
- * Without MBEC, and for L2, whose nested EPT walk knows no MBEC, the EPT
- * MMU keeps taking the read bit in PFERR_USER_MASK: the permission bitmaps
- * ignore it there, and the nested walk reflects it into L1's exit
- * qualification as stock KVM does.
+ * Without MBEC the EPT MMU keeps taking the read bit in PFERR_USER_MASK:
+ * the permission bitmaps ignore it there, and the nested EPT walk reflects
+ * it into L1's exit qualification as stock KVM does.
  *
  * Return: PFERR_USER_MASK or 0.
  */
-u64 vmx_mbec_pferr_user(unsigned long exit_qualification, bool guest_mode)
+u64 vmx_mbec_pferr_user(unsigned long exit_qualification, bool user_exec_split)
 {
-	if (!enable_mbec || guest_mode)
+	if (!user_exec_split)
 		return (exit_qualification & EPT_VIOLATION_ACC_READ) ?
 		       PFERR_USER_MASK : 0;
 

@@ -55,6 +55,8 @@ cs_fmt() {
 	printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
 }
 
+# kvm_mbec.ours_params=a=1,b=2: module parameters for every load of ours.
+OURS_PARAMS=$(cmdline_param kvm_mbec.ours_params | tr ',' ' ')
 VENDOR=$(cmdline_param kvm_mbec.vendor || true)
 if [ -z "$VENDOR" ]; then
 	if grep -qw svm /proc/cpuinfo; then
@@ -229,13 +231,16 @@ run_selftest() {
 # PHASE/load, PHASE/identity, PHASE/dev-kvm.  Returns non-zero if KVM is not
 # usable.
 switch_and_load() {
-	_ph=$1
-	if ! use_modules "$2"; then
-		result "$_ph" switch FAIL "could not switch the module index to $2"
+	_ph=$1 _side=$2
+	if ! use_modules "$_side"; then
+		result "$_ph" switch FAIL "could not switch the module index to $_side"
 		return 1
 	fi
-	if load_kvm "$VMOD"; then
-		result "$_ph" load PASS "modprobe $VMOD in $(cs_fmt "$LOAD_CS")s"
+	shift 2
+	# shellcheck disable=SC2086 # the parameters are words
+	[ "$_side" = ours ] && set -- $OURS_PARAMS
+	if load_kvm "$VMOD" "$@"; then
+		result "$_ph" load PASS "modprobe $VMOD $* in $(cs_fmt "$LOAD_CS")s"
 	else
 		result "$_ph" load FAIL "modprobe $VMOD: $(cat "$LOG/modprobe.out")"
 		info_dmesg "$_ph"
@@ -243,7 +248,7 @@ switch_and_load() {
 	fi
 	info_dmesg "$_ph"
 	info "$_ph kvm from $(modinfo -n kvm), $VMOD from $(modinfo -n "$VMOD")"
-	if [ "$2" = ours ]; then
+	if [ "$_side" = ours ]; then
 		if is_ours; then
 			result "$_ph" identity PASS "version $(cat /sys/module/kvm/version), banner: $(grep -m1 'kvm-mbec' "$LOG/dmesg.load" | sed 's/^\[[^]]*\] *//')"
 		else
@@ -279,7 +284,7 @@ run_cycles() {
 		_err=
 		if ! modprobe -r "$VMOD" >"$LOG/cyc.out" 2>&1 || [ -d /sys/module/kvm ]; then
 			_err="rmmod: $(cat "$LOG/cyc.out") $(cat /sys/module/kvm/refcnt 2>/dev/null)"
-		elif ! modprobe "$VMOD" >"$LOG/cyc.out" 2>&1; then
+		elif ! modprobe "$VMOD" $OURS_PARAMS >"$LOG/cyc.out" 2>&1; then
 			_err="modprobe: $(cat "$LOG/cyc.out")"
 		elif ! wait_dev_kvm; then
 			_err="no /dev/kvm"
@@ -307,39 +312,47 @@ run_cycles() {
 	fi
 }
 
+# bad_param PARAM: PARAM=banana fails with the kernel's message and leaves
+# nothing loaded; PARAM=1 loads afterwards.
+bad_param() {
+	unload_kvm
+	if load_kvm "$VMOD" "$1=banana"; then
+		result badinput "$1-banana" FAIL "modprobe $VMOD $1=banana succeeded"
+	else
+		_msg=$(grep -m1 'invalid for parameter' "$LOG/dmesg.load" | sed 's/^\[[^]]*\] *//')
+		info "badinput modprobe said: $(cat "$LOG/modprobe.out")"
+		if [ -n "$_msg" ]; then
+			result badinput "$1-banana" PASS "refused; kernel: $_msg"
+		else
+			result badinput "$1-banana" FAIL "refused without the kernel's message: $(cat "$LOG/modprobe.out")"
+			info_dmesg badinput
+		fi
+	fi
+	if [ -d "/sys/module/$VMOD" ]; then
+		result badinput "$1-banana-not-loaded" FAIL "$VMOD is loaded after the refused load"
+	fi
+	if load_kvm "$VMOD" "$1=1" && wait_dev_kvm; then
+		result badinput "$1-valid-after" PASS "modprobe $VMOD $1=1: $1=$(cat "/sys/module/$VMOD/parameters/$1")"
+	else
+		result badinput "$1-valid-after" FAIL "modprobe $VMOD $1=1: $(cat "$LOG/modprobe.out")"
+		info_dmesg badinput
+	fi
+}
+
 # bad_input: invalid parameter values fail with the kernel's message, valid
 # ones work afterwards, and the other vendor's module fails cleanly.
 bad_input() {
 	case $VENDOR in
-	amd) _par=npt ;;
-	*) _par=ept ;;
+	amd) _pars=npt ;;
+	*) _pars="ept enable_mbec mbec" ;;
 	esac
 	switch_and_load badinput ours >/dev/null || {
 		result badinput setup FAIL "could not load ours"
 		return 1
 	}
-	unload_kvm
-	if load_kvm "$VMOD" "$_par=banana"; then
-		result badinput "$_par-banana" FAIL "modprobe $VMOD $_par=banana succeeded"
-	else
-		_msg=$(grep -m1 'invalid for parameter' "$LOG/dmesg.load" | sed 's/^\[[^]]*\] *//')
-		info "badinput modprobe said: $(cat "$LOG/modprobe.out")"
-		if [ -n "$_msg" ]; then
-			result badinput "$_par-banana" PASS "refused; kernel: $_msg"
-		else
-			result badinput "$_par-banana" FAIL "refused without the kernel's message: $(cat "$LOG/modprobe.out")"
-			info_dmesg badinput
-		fi
-	fi
-	if [ -d "/sys/module/$VMOD" ]; then
-		result badinput "$_par-banana-not-loaded" FAIL "$VMOD is loaded after the refused load"
-	fi
-	if load_kvm "$VMOD" "$_par=1" && wait_dev_kvm; then
-		result badinput "$_par-valid-after" PASS "modprobe $VMOD $_par=1: $_par=$(cat "/sys/module/$VMOD/parameters/$_par")"
-	else
-		result badinput "$_par-valid-after" FAIL "modprobe $VMOD $_par=1: $(cat "$LOG/modprobe.out")"
-		info_dmesg badinput
-	fi
+	for _par in $_pars; do
+		bad_param "$_par"
+	done
 	unload_kvm
 	if load_kvm "$OTHER_MOD"; then
 		result badinput "$OTHER_MOD-on-$VENDOR" FAIL "modprobe $OTHER_MOD succeeded on $VENDOR"
