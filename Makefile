@@ -10,7 +10,7 @@ KVER ?=
 S := scripts
 
 .PHONY: all modules import tree git-tree export-series check check-unit \
-	dist install uninstall matrix deps bench-build demo check-vm-full bench-vm clean clean-modules distclean help
+	dist install uninstall matrix deps bench-build demo check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
 
 all: modules
 
@@ -73,6 +73,13 @@ check-vm-full: deps
 bench-vm: deps
 	test/vm/run-host amd bench
 	test/vm/bench-report build/vm/logs/amd-bench.log
+
+## bench-vm-mbec  benchmark on the Intel host: stock, ours, ours with enable_mbec=1
+## (BOCHS=... for an MBEC-capable upstream Bochs; Debian's has no MBEC)
+bench-vm-mbec: deps
+	test/vm/run-host $(if $(BOCHS),intel-mbec,intel) bench \
+		kvm_mbec.bench_sides=stock,ours,mbec1:enable_mbec=1
+	test/vm/bench-report build/vm/logs/$(if $(BOCHS),intel-mbec,intel)-bench.log
 
 ## dist           a self-contained DKMS source tarball, base imported and patched
 dist:

@@ -406,6 +406,25 @@ selftest_timeout() {
 	echo "$2"
 }
 
+# check_mbec_msrs PHASE: on Intel, what KVM_GET_MSRS reports for MBEC and
+# the advanced EPT-violation information (the feature MSRs QEMU reads) must
+# follow kvm_intel.enable_mbec: offered while it reads Y (with nested=Y),
+# never otherwise.  Stock never offers them.
+check_mbec_msrs() {
+	[ "$VENDOR" = intel ] || return 0
+	_want="mbec=0 advanced_info=0"
+	if [ "$(cat /sys/module/kvm_intel/parameters/enable_mbec 2>/dev/null)" = Y ] &&
+	   [ "$(cat /sys/module/kvm_intel/parameters/nested 2>/dev/null)" = Y ]; then
+		_want="mbec=1 advanced_info=1"
+	fi
+	_got=$(/bin/vmx_feature_msrs 2>&1)
+	if [ "$_got" = "$_want" ]; then
+		result "$1" vmx-feature-msrs PASS "KVM_GET_MSRS: $_got"
+	else
+		result "$1" vmx-feature-msrs FAIL "KVM_GET_MSRS: $_got, want $_want"
+	fi
+}
+
 # The selftests this initramfs carries, in the order they built.
 all_selftests() {
 	grep -v '\.sh$' "$ST/BUILT" 2>/dev/null
@@ -419,6 +438,7 @@ stock_ours_then_ours() {
 	for _so_side in stock ours; do
 		if switch_and_load "$_so_side" "$_so_side"; then
 			[ "$_so_side" = ours ] && print_params ours
+			check_mbec_msrs "$_so_side"
 			for _so_test in $1; do
 				# shellcheck disable=SC2046 # the plan's args are words
 				run_selftest "$_so_side" "$_so_test" \

@@ -6,15 +6,26 @@
 # and one RESULT bench <what>.<side> per measurement (PASS = it ran).
 # Runs inside the guest (busybox ash), sourced by /init.
 # kvm_mbec.bench_mem=64M (guest memory per vCPU of the workloads),
-# kvm_mbec.bench_loads=5 (module loads timed per side).
+# kvm_mbec.bench_loads=5 (module loads timed per side),
+# kvm_mbec.bench_sides=stock,ours (the sides, in order; NAME:a=1+b=2 is ours
+# loaded with parameters a=1 b=2 under the name NAME, for example
+# stock,ours,mbec1:enable_mbec=1).
 # kvm-mbec-selftests: demand_paging_test dirty_log_perf_test
 
 MEM=$(cmdline_param kvm_mbec.bench_mem || echo 64M)
 LOADS=$(cmdline_param kvm_mbec.bench_loads || echo 5)
 TO=$(cmdline_param kvm_mbec.timeout || echo 1800)
+SIDES=$(cmdline_param kvm_mbec.bench_sides || echo stock,ours)
 
-for side in stock ours; do
-	if ! switch_and_load "bench" "$side" >"$LOG/bench.$side.load" 2>&1; then
+for spec in $(echo "$SIDES" | tr ',' ' '); do
+	side=${spec%%:*}
+	modules=ours
+	[ "$side" = stock ] && modules=stock
+	OURS_PARAMS=
+	case $spec in
+	*:*) OURS_PARAMS=$(echo "${spec#*:}" | tr '+' ' ') ;;
+	esac
+	if ! switch_and_load "bench" "$modules" >"$LOG/bench.$side.load" 2>&1; then
 		cat "$LOG/bench.$side.load"
 		result bench "load.$side" FAIL "could not load $side"
 		continue
@@ -26,7 +37,8 @@ for side in stock ours; do
 	i=1
 	while [ $i -le "$LOADS" ]; do
 		unload_kvm
-		if ! load_kvm "$VMOD"; then
+		# shellcheck disable=SC2086 # the parameters are words
+		if ! load_kvm "$VMOD" $OURS_PARAMS; then
 			result bench "modprobe.$side" FAIL "$(cat "$LOG/modprobe.out")"
 			break
 		fi
@@ -37,6 +49,7 @@ for side in stock ours; do
 	info "bench $side modprobe-$VMOD $(cs_fmt $((total / LOADS))) s mean of $LOADS:$times (10 ms resolution)"
 	result bench "modprobe.$side" PASS "mean $(cs_fmt $((total / LOADS)))s over $LOADS loads"
 	wait_dev_kvm
+	[ -z "$OURS_PARAMS" ] || print_params "bench $side"
 
 	for w in "demand_paging_test -b $MEM" "dirty_log_perf_test -b $MEM -i 3"; do
 		set -- $w
