@@ -29,12 +29,25 @@ expect_fail "make git-tree refuses to overwrite an existing tree" "may hold unex
 expect "make export-series writes the series back" make -C "$repo" export-series
 expect "exported series is identical to the committed one" diff -r "$TOP/src" "$repo/src"
 
+# Every patch of the series is signed off by the project, and only by it.
+bad=
+while read -r p; do
+	signoffs=$(grep '^Signed-off-by:' "$TOP/src/$p")
+	[ "$signoffs" = "Signed-off-by: kvm-mbec developers <dev@kvm-mbec.invalid>" ] ||
+		bad="$bad $p"
+done < <(grep -v '^#' "$TOP/src/series" | grep .)
+if [ -z "$bad" ]; then
+	pass "every patch has exactly the project's Signed-off-by"
+else
+	fail "every patch has exactly the project's Signed-off-by" "wrong in:$bad"
+fi
+
 # A new commit in the git tree becomes a new patch in the right area.
 echo "/* kvm-mbec test */" >>"$repo/build/git/arch/x86/kvm/mmu/spte.c"
 git -C "$repo/build/git" -c user.name=t -c user.email=t@t commit -q -a -s \
 	-m "KVM: x86/mmu: test commit"
 make -C "$repo" export-series >/dev/null 2>&1
-if tail -n 1 "$repo/src/series" | grep -q '^mmu/000[0-9]-KVM-x86-mmu-test-commit.patch$' &&
+if tail -n 1 "$repo/src/series" | grep -q '^mmu/[0-9][0-9][0-9][0-9]-KVM-x86-mmu-test-commit.patch$' &&
    [ -f "$repo/src/$(tail -n 1 "$repo/src/series")" ]; then
 	pass "a new mmu commit is exported into src/mmu/ and appended to the series"
 else
