@@ -96,3 +96,26 @@ vm_host() {
 
 # The selftests the Intel hosts run: Bochs is slow, and svm_* have no use there.
 VM_INTEL_TESTS="cpuid_test sync_regs_test set_sregs_test kvm_pv_test platform_info_test vmx_msrs_test vmx_tsc_adjust_test vmx_close_while_nested_test"
+
+# vm_param_unavailable LABEL HOST MODULE PARAM ALIAS: the ci plan on HOST,
+# with ours loaded with PARAM=1 on a CPU that lacks the feature: PARAM and
+# its ALIAS read N, the kernel says in one line why, and the selftests
+# match stock (vm_host).  VM_TIMEOUT and VM_TESTS pass through.
+vm_param_unavailable() {
+	local label=$1 host=$2 mod=$3 par=$4 alias=$5 name=$2-ci-$4
+	local log=$BUILD/vm/logs/$name.log msg
+
+	VM_NAME=$name VM_APPEND=kvm_mbec.ours_params=$par=1 \
+		vm_host "$label" "$host" "$mod/parameters/$par=N"
+	msg=$(tr -d '\r' <"$log" 2>/dev/null | grep -m1 -o "$mod: $par=1 ignored.*")
+	if [ -n "$msg" ]; then
+		pass "$label: the kernel says why: ${msg#"$mod": }"
+	else
+		fail "$label: the kernel says why" "no '$par=1 ignored' line" "$log"
+	fi
+	if tr -d '\r' <"$log" 2>/dev/null | grep -q "ours param $mod/parameters/$alias = N"; then
+		pass "$label: the alias $alias reads N too"
+	else
+		fail "$label: the alias $alias reads N too" "" "$log"
+	fi
+}

@@ -5,7 +5,9 @@
 # model written separately from the SDM and the APM (test/unit/ref_model.c,
 # test/unit/REF_MODEL_NOTES.md), for every error code x PTE permission x
 # control bit, for x86 paging, EPT with MBEC off/on and NPT with GMET
-# off/on.  Then mutated copies of the implementation must fail it.
+# off/on.  Then mutated copies of the implementation must fail it.  Also the
+# GMET decisions of include/kvm-mbec/gmet.h (erratum 1218, nested_ctl
+# caching and the nested_ctl that runs L2), test/unit/gmet_test.c.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -56,3 +58,17 @@ for m in "${mutants[@]}"; do
 	expect_fail "mutant '$name' is detected" ' [1-9][0-9]* mismatches' \
 		build_and_run "$src" "$TEST_LOGS/mutant"
 done
+
+# GMET: erratum 1218, the cached nested_ctl, vmcb02's nested_ctl.
+gbin=$TEST_LOGS/gmet_test
+expect "GMET unit test builds (the inline functions kvm-amd.ko uses)" \
+	gcc -std=gnu11 -O1 -Wall -Wextra -Werror -I"$TOP/include" -I"$unit" \
+	-o "$gbin" "$unit/gmet_test.c"
+if [ -x "$gbin" ]; then
+	log=$TEST_LOGS/gmet.log
+	if "$gbin" >"$log" 2>&1; then
+		pass "GMET decisions: $(sed -n 's/^gmet test: //p' "$log")"
+	else
+		fail "GMET decisions" "" "$log"
+	fi
+fi

@@ -8,8 +8,11 @@
 
 #include <stdbool.h>
 
+typedef unsigned char u8;
 typedef unsigned short u16;
+typedef unsigned long long u64;
 
-#define BIT(nr)	(1UL << (nr))
+#define BIT(nr)		(1UL << (nr))
+#define BIT_ULL(nr)	(1ULL << (nr))
 
 #endif /* KVM_MBEC_TEST_KERNEL_SHIM_H */

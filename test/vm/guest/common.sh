@@ -343,7 +343,7 @@ bad_param() {
 # ones work afterwards, and the other vendor's module fails cleanly.
 bad_input() {
 	case $VENDOR in
-	amd) _pars=npt ;;
+	amd) _pars="npt enable_gmet gmet" ;;
 	*) _pars="ept enable_mbec mbec" ;;
 	esac
 	switch_and_load badinput ours >/dev/null || {
@@ -425,6 +425,23 @@ check_mbec_msrs() {
 	fi
 }
 
+# check_gmet_cpuid PHASE: on AMD, KVM_GET_SUPPORTED_CPUID reports GMET
+# exactly while kvm_amd.enable_gmet reads Y (with nested=Y); stock never.
+check_gmet_cpuid() {
+	[ "$VENDOR" = amd ] || return 0
+	_want=gmet=0
+	if [ "$(cat /sys/module/kvm_amd/parameters/enable_gmet 2>/dev/null)" = Y ] &&
+	   [ "$(cat /sys/module/kvm_amd/parameters/nested 2>/dev/null)" = 1 ]; then
+		_want=gmet=1
+	fi
+	_got=$(/bin/svm_gmet_cpuid 2>&1)
+	if [ "$_got" = "$_want" ]; then
+		result "$1" gmet-cpuid PASS "KVM_GET_SUPPORTED_CPUID: $_got"
+	else
+		result "$1" gmet-cpuid FAIL "KVM_GET_SUPPORTED_CPUID: $_got, want $_want"
+	fi
+}
+
 # The selftests this initramfs carries, in the order they built.
 all_selftests() {
 	grep -v '\.sh$' "$ST/BUILT" 2>/dev/null
@@ -439,6 +456,7 @@ stock_ours_then_ours() {
 		if switch_and_load "$_so_side" "$_so_side"; then
 			[ "$_so_side" = ours ] && print_params ours
 			check_mbec_msrs "$_so_side"
+			check_gmet_cpuid "$_so_side"
 			for _so_test in $1; do
 				# shellcheck disable=SC2046 # the plan's args are words
 				run_selftest "$_so_side" "$_so_test" \
