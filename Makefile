@@ -78,7 +78,7 @@ bench-vm: deps
 ## (BOCHS=... for an MBEC-capable upstream Bochs; Debian's has no MBEC)
 bench-vm-mbec: deps
 	test/vm/run-host $(if $(BOCHS),intel-mbec,intel) bench \
-		kvm_mbec.bench_sides=stock,ours,mbec1:enable_mbec=1
+		"kvm_mbec.bench_sides=stock,ours,mbec1:enable_mbec=1 $(if $(BOCHS),kvm_intel.enable_apicv=0)"
 	test/vm/bench-report build/vm/logs/$(if $(BOCHS),intel-mbec,intel)-bench.log
 
 ## dist           a self-contained DKMS source tarball, base imported and patched
