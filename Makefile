@@ -69,9 +69,10 @@ check-vm-full: deps
 	echo "check-vm-full: amd exit $$amd, intel exit $$intel"; \
 	[ $$amd -eq 0 ] && [ $$intel -eq 0 ]
 
-## bench-vm       benchmark: selftests perf tests and module load time, ours/stock
+## bench-vm       benchmark: selftests perf tests and module load time on the AMD
+##                host: stock, ours, ours with enable_gmet=1, as ratios to stock
 bench-vm: deps
-	test/vm/run-host amd bench
+	test/vm/run-host amd bench "kvm_mbec.bench_sides=stock,ours,gmet1:enable_gmet=1"
 	test/vm/bench-report build/vm/logs/amd-bench.log
 
 ## bench-vm-mbec  benchmark on the Intel host: stock, ours, ours with enable_mbec=1
