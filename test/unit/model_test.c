@@ -65,6 +65,35 @@ static unsigned int pfec_of(const struct ref_access *acc, bool user_bit,
 	       (not_smap ? KVM_MBEC_PFERR_NOT_SMAP : 0);
 }
 
+/* ACC_* bits of an x86 or NPT entry, as FNAME(gpte_access)() builds them. */
+static unsigned int x86_acc_bits(const struct ref_pte *pte, bool read)
+{
+	return (pte->w ? KVM_MBEC_ACC_WRITE : 0) |
+	       (pte->x ? KVM_MBEC_ACC_EXEC : 0) |
+	       (pte->u ? KVM_MBEC_ACC_USER : 0) |
+	       (read ? KVM_MBEC_ACC_READ : 0);
+}
+
+/*
+ * Reads, writes and fetches, user or not, with the not-SMAP slot of the
+ * error code both clear and set (EPT and NPT must ignore it).
+ */
+static void check_user_accesses(const struct kvm_mbec_paging_mode *mode,
+				const struct ref_ctl *ctl,
+				const struct ref_pte *pte, unsigned int acc_bits)
+{
+	struct ref_access acc;
+	unsigned int a;
+
+	for (a = 0; a < 12; a++) {
+		memset(&acc, 0, sizeof(acc));
+		set_kind(&acc, a % 3);
+		acc.user = (a / 3) & 1;
+		check(mode, ctl, pte, &acc, pfec_of(&acc, acc.user, (a / 6) & 1),
+		      acc_bits);
+	}
+}
+
 /* x86 paging: CR0.WP, CR4.SMEP/SMAP, EFER.NX, user/implicit/AC. */
 static void test_x86(void)
 {
@@ -91,11 +120,8 @@ static void test_x86(void)
 			pte.w = p & 1;
 			pte.x = p & 2;
 			pte.u = p & 4;
-			acc_bits = (pte.w ? KVM_MBEC_ACC_WRITE : 0) |
-				   (pte.x ? KVM_MBEC_ACC_EXEC : 0) |
-				   (pte.u ? KVM_MBEC_ACC_USER : 0) |
-				   /* x86-format callers may leave READ out */
-				   ((p & 8) ? KVM_MBEC_ACC_READ : 0);
+			/* x86-format callers may leave READ out */
+			acc_bits = x86_acc_bits(&pte, p & 8);
 			for (a = 0; a < 24; a++) {
 				memset(&acc, 0, sizeof(acc));
 				set_kind(&acc, a % 3);
@@ -118,9 +144,8 @@ static void test_ept(void)
 {
 	struct kvm_mbec_paging_mode mode = { .paging = KVM_MBEC_PAGING_EPT };
 	struct ref_ctl ctl = { .paging = REF_PAGING_EPT };
-	struct ref_access acc;
 	struct ref_pte pte;
-	unsigned int bits, p, a, acc_bits, pfec;
+	unsigned int bits, p, acc_bits;
 
 	for (bits = 0; bits < 32; bits++) {
 		ctl.mbec = bits & 1;
@@ -144,14 +169,7 @@ static void test_ept(void)
 				   (pte.w ? KVM_MBEC_ACC_WRITE : 0) |
 				   (pte.x ? KVM_MBEC_ACC_EXEC : 0) |
 				   (pte.xu ? KVM_MBEC_ACC_USER : 0);
-			for (a = 0; a < 12; a++) {
-				memset(&acc, 0, sizeof(acc));
-				set_kind(&acc, a % 3);
-				acc.user = (a / 3) & 1;
-				/* the not-SMAP slot is computed for EPT too */
-				pfec = pfec_of(&acc, acc.user, (a / 6) & 1);
-				check(&mode, &ctl, &pte, &acc, pfec, acc_bits);
-			}
+			check_user_accesses(&mode, &ctl, &pte, acc_bits);
 		}
 	}
 }
@@ -161,9 +179,8 @@ static void test_npt(void)
 {
 	struct kvm_mbec_paging_mode mode = { .paging = KVM_MBEC_PAGING_NPT };
 	struct ref_ctl ctl = { .paging = REF_PAGING_NPT };
-	struct ref_access acc;
 	struct ref_pte pte;
-	unsigned int bits, p, a, acc_bits, pfec;
+	unsigned int bits, p, acc_bits;
 
 	for (bits = 0; bits < 32; bits++) {
 		ctl.gmet = bits & 1;
@@ -180,17 +197,8 @@ static void test_npt(void)
 			pte.w = p & 1;
 			pte.x = p & 2;
 			pte.u = p & 4;
-			acc_bits = (pte.w ? KVM_MBEC_ACC_WRITE : 0) |
-				   (pte.x ? KVM_MBEC_ACC_EXEC : 0) |
-				   (pte.u ? KVM_MBEC_ACC_USER : 0) |
-				   ((p & 8) ? KVM_MBEC_ACC_READ : 0);
-			for (a = 0; a < 12; a++) {
-				memset(&acc, 0, sizeof(acc));
-				set_kind(&acc, a % 3);
-				acc.user = (a / 3) & 1;
-				pfec = pfec_of(&acc, acc.user, (a / 6) & 1);
-				check(&mode, &ctl, &pte, &acc, pfec, acc_bits);
-			}
+			acc_bits = x86_acc_bits(&pte, p & 8);
+			check_user_accesses(&mode, &ctl, &pte, acc_bits);
 		}
 	}
 }
