@@ -7,7 +7,8 @@
 # control bit, for x86 paging, EPT with MBEC off/on and NPT with GMET
 # off/on.  Then mutated copies of the implementation must fail it.  Also the
 # GMET decisions of include/kvm-mbec/gmet.h (erratum 1218, nested_ctl
-# caching and the nested_ctl that runs L2), test/unit/gmet_test.c.
+# caching and the nested_ctl that runs L2) and kvm-unit-tests' npt_gmet_*
+# replayed on the NPT tables, test/unit/gmet_test.c.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -63,7 +64,7 @@ done
 gbin=$TEST_LOGS/gmet_test
 expect "GMET unit test builds (the inline functions kvm-amd.ko uses)" \
 	gcc -std=gnu11 -O1 -Wall -Wextra -Werror -I"$TOP/include" -I"$unit" \
-	-o "$gbin" "$unit/gmet_test.c"
+	-o "$gbin" "$unit/gmet_test.c" -include "$unit/kernel_shim.h" "$impl"
 if [ -x "$gbin" ]; then
 	log=$TEST_LOGS/gmet.log
 	if "$gbin" >"$log" 2>&1; then
