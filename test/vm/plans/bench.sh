@@ -9,15 +9,22 @@
 # kvm_mbec.bench_loads=5 (module loads timed per side),
 # kvm_mbec.bench_sides=stock,ours (the sides, in order; NAME:a=1+b=2 is ours
 # loaded with parameters a=1 b=2 under the name NAME, for example
-# stock,ours,mbec1:enable_mbec=1).
+# stock,ours,mbec1:enable_mbec=1),
+# kvm_mbec.bench_rounds=1 (the sides run this many times, interleaved, so
+# that an emulator slowing down over time weighs on every side alike;
+# test/vm/bench-report takes each side's median).
 # kvm-mbec-selftests: demand_paging_test dirty_log_perf_test
 
 MEM=$(cmdline_param kvm_mbec.bench_mem || echo 64M)
 LOADS=$(cmdline_param kvm_mbec.bench_loads || echo 5)
 TO=$(cmdline_param kvm_mbec.timeout || echo 1800)
 SIDES=$(cmdline_param kvm_mbec.bench_sides || echo stock,ours)
+ROUNDS=$(cmdline_param kvm_mbec.bench_rounds || echo 1)
 
-for spec in $(echo "$SIDES" | tr ',' ' '); do
+# bench_side SPEC: load one side (see kvm_mbec.bench_sides), time its
+# module loads and the two workloads.
+bench_side() {
+	spec=$1
 	side=${spec%%:*}
 	modules=ours
 	[ "$side" = stock ] && modules=stock
@@ -28,7 +35,7 @@ for spec in $(echo "$SIDES" | tr ',' ' '); do
 	if ! switch_and_load "bench" "$modules" >"$LOG/bench.$side.load" 2>&1; then
 		cat "$LOG/bench.$side.load"
 		result bench "load.$side" FAIL "could not load $side"
-		continue
+		return
 	fi
 	grep -q 'identity PASS' "$LOG/bench.$side.load" ||
 		result bench "identity.$side" FAIL "$(grep identity "$LOG/bench.$side.load")"
@@ -52,6 +59,7 @@ for spec in $(echo "$SIDES" | tr ',' ' '); do
 	[ -z "$OURS_PARAMS" ] || print_params "bench $side"
 
 	for w in "demand_paging_test -b $MEM" "dirty_log_perf_test -b $MEM -i 3"; do
+		# shellcheck disable=SC2086 # the workload's words
 		set -- $w
 		t=$1
 		shift
@@ -74,5 +82,14 @@ for spec in $(echo "$SIDES" | tr ',' ' '); do
 		fi
 	done
 	check_kernel "bench.$side"
+}
+
+round=1
+while [ $round -le "$ROUNDS" ]; do
+	info "bench round $round of $ROUNDS"
+	for spec in $(echo "$SIDES" | tr ',' ' '); do
+		bench_side "$spec"
+	done
+	round=$((round + 1))
 done
 unload_kvm || info "could not unload kvm at the end"
