@@ -57,13 +57,16 @@ demo: deps
 ## check-vm-full  every selftest and 1000 reload cycles, on both emulated hosts (long)
 # Both hosts at once (one emulator thread each); the shared inputs are built
 # first so that the two runs do not build into the same directories.
+# vmx_preemption_timer_test wedges Debian's Bochs 2.7 guest, stock modules
+# too: no output, no in-guest timeout, for 20 minutes and more.
+INTEL_FULL_SKIP = kvm_mbec.skip=vmx_preemption_timer_test
 check-vm-full: deps
 	mkdir -p build/vm/logs
 	scripts/build-modules 6.1.0-56-amd64 >build/vm-build-modules.log 2>&1
 	test/vm/build-selftests
 	export VM_NO_BUILD=1 VM_TIMEOUT=$${VM_TIMEOUT:-14400}; \
 	test/vm/run-host amd full >build/vm/logs/amd-full.out 2>&1 & amd=$$!; \
-	test/vm/run-host intel full >build/vm/logs/intel-full.out 2>&1; intel=$$?; \
+	test/vm/run-host intel full "$(INTEL_FULL_SKIP)" >build/vm/logs/intel-full.out 2>&1; intel=$$?; \
 	wait $$amd; amd=$$?; \
 	cat build/vm/logs/amd-full.out build/vm/logs/intel-full.out; \
 	echo "check-vm-full: amd exit $$amd, intel exit $$intel"; \

@@ -66,18 +66,20 @@ test_kver() {
 	fi
 }
 
-# vm_host LABEL HOST [PARAM]: run the ci plan on an emulated host (see
-# test/vm/run-host; VM_TIMEOUT and VM_TESTS pass through) and record each of
-# its checks (test/vm/report --results).  PARAM, as module/parameter=value,
-# must be among the parameters our module shows in the guest.  VM_APPEND:
-# extra kernel arguments (kvm_mbec.ours_params=...); VM_NAME: the log name
-# when one test boots a host twice (default HOST-ci).
+# vm_host LABEL HOST [PARAM]: run a plan (VM_PLAN, default ci) on an
+# emulated host (see test/vm/run-host; VM_TIMEOUT and VM_TESTS pass through)
+# and record each of its checks (test/vm/report --results).  PARAM, as
+# module/parameter=value, must be among the parameters our module shows in
+# the guest.  VM_APPEND: extra kernel arguments (kvm_mbec.ours_params=...);
+# VM_NAME: the log name when one test boots a host twice (default
+# HOST-PLAN).
 vm_host() {
-	local label=$1 host=$2 param=${3:-} name=${VM_NAME:-$2-ci}
-	local log=$BUILD/vm/logs/$name.log
+	local label=$1 host=$2 param=${3:-} plan=${VM_PLAN:-ci}
+	local name=${VM_NAME:-$2-$plan} log
 
+	log=$BUILD/vm/logs/$name.log
 	rm -f "$log"
-	VM_NAME=$name "$TOP/test/vm/run-host" "$host" ci "${VM_APPEND:-}" \
+	VM_NAME=$name "$TOP/test/vm/run-host" "$host" "$plan" "${VM_APPEND:-}" \
 		>"$TEST_LOGS/$name.log" 2>&1
 	if [ ! -f "$log" ]; then
 		fail "$label: boots" "no serial log" "$TEST_LOGS/$name.log"

@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kvm-unit-tests' MBEC tests in an L1 hypervisor under our kvm_intel with
+# enable_mbec=1, on the MBEC-capable Intel host (upstream Bochs, $BOCHS).
+# The L1 is x86/vmx.flat of a kvm-unit-tests tree built by hand ($KUT) in
+# Debian's QEMU inside the emulated host (test/vm/plans/kut.sh).  Both are
+# outside Debian and this repository: skipped, and said so, without them.
+
+. "$(dirname "$0")/lib.sh"
+
+label="kvm-unit-tests MBEC tests in an L1 (upstream Bochs), enable_mbec=1"
+if ! why=$("$TOP/test/vm/have-upstream-bochs" 2>&1); then
+	skip "$label" "$why"
+	exit 0
+fi
+if [ -z "${KUT:-}" ] || [ ! -f "$KUT/x86/vmx.flat" ]; then
+	skip "$label" "KUT is not set to a built kvm-unit-tests tree (KUT/x86/vmx.flat)"
+	exit 0
+fi
+# enable_apicv=0: see t-72.
+VM_PLAN=kut VM_APPEND="kvm_mbec.ours_params=enable_mbec=1 kvm_intel.enable_apicv=0" \
+	VM_TIMEOUT=${VM_TIMEOUT:-5400} \
+	vm_host "$label" intel-mbec kvm_intel/parameters/enable_mbec=Y
