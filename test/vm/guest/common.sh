@@ -96,10 +96,22 @@ unload_kvm() {
 # instead: busybox-initramfs rootfs made kmod's depmod ignore updates/ there
 # (see test/vm/README.md), so it is not the default.
 use_modules() {
-	unload_kvm || {
-		info "cannot unload kvm: $(cat "$LOG/rmmod.out")"
-		return 1
-	}
+	# A VM that a timed-out selftest left behind may still be tearing
+	# down (seen under TCG on a loaded machine: kvm_binary_stats_test in
+	# rcu_barrier() for minutes, stock modules), holding a reference on
+	# kvm: wait for it, up to kvm_mbec.unload_wait seconds (default 900).
+	_uw=$(cmdline_param kvm_mbec.unload_wait || echo 900)
+	_ut0=$(now_cs)
+	until unload_kvm; do
+		if [ $(($(now_cs) - _ut0)) -ge $((_uw * 100)) ]; then
+			info "cannot unload kvm after ${_uw}s: $(cat "$LOG/rmmod.out")"
+			ps | grep -v ' \[' | tail -n 15 | while IFS= read -r _l; do info "ps: $_l"; done
+			return 1
+		fi
+		sleep 5
+	done
+	[ "$_ut0" -ge $(($(now_cs) - 500)) ] ||
+		info "kvm unloaded after waiting $(cs_fmt $(($(now_cs) - _ut0)))s"
 	case "$1" in
 	stock) [ -d "$MODDIR/updates" ] && mv "$MODDIR/updates" "$ASIDE" ;;
 	ours) [ -d "$ASIDE" ] && mv "$ASIDE" "$MODDIR/updates" ;;
