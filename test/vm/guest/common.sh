@@ -225,6 +225,13 @@ run_selftest() {
 	timeout "$_to" "$ST/$_t" "$@" >"$_log" 2>&1 </dev/null
 	_rc=$?
 	ST_CS=$(($(now_cs) - _t0))
+	# timeout kills the test, not the children it forked: a timed-out
+	# hardware_disable_test left one holding /dev/kvm, so kvm could not
+	# be unloaded and the other side never ran.
+	if killall -q -KILL "$_t" 2>/dev/null; then
+		info "$_phase $_t: killed processes it left behind"
+		sleep 1
+	fi
 	_time="$(cs_fmt $ST_CS)s"
 	case $_rc in
 	0) result "$_phase" "$_t" PASS "$_time" ;;
