@@ -75,10 +75,11 @@ check-vm-full: deps
 
 ## bench-vm       benchmark: selftests perf tests and module load time on the AMD
 ##                host: stock, ours, ours with enable_gmet=1, as ratios to stock
-##                (medians of BENCH_ROUNDS interleaved rounds, default 5)
+##                (medians of BENCH_ROUNDS interleaved rounds, default 5;
+##                QEMU with -icount, QEMU_ICOUNT= for real time)
 BENCH_ROUNDS ?= 5
 bench-vm: deps
-	test/vm/run-host amd bench \
+	QEMU_ICOUNT=$${QEMU_ICOUNT-shift=1,sleep=off} test/vm/run-host amd bench \
 		"kvm_mbec.bench_sides=stock,ours,gmet1:enable_gmet=1 kvm_mbec.bench_rounds=$(BENCH_ROUNDS)"
 	test/vm/bench-report build/vm/logs/amd-bench.log
 
