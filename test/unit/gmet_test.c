@@ -39,9 +39,10 @@ static void expect(const char *what, u64 got, u64 want)
 
 /*
  * L2 at CPL 0 under nested paging with GMET: does ACCESS (a PFEC: 0 read,
- * W write, ID fetch) through an NPT leaf with ACC_* bits PTE fault?  Nested
- * walks are user accesses unless they are the final translation of a
- * supervisor fetch, which is the only access GMET looks at.
+ * W write, ID fetch) through an NPT leaf with ACC_* bits PTE fault?  A data
+ * access reaches the NPT both as the final translation of a CPL 0 access
+ * (U/S clear) and as a read of L2's own page tables (U/S set); it faults if
+ * either does.  A fetch is the final translation of a CPL 0 fetch.
  */
 static bool kut_npt_fault(bool efer_nx, unsigned int pte, u64 access)
 {
@@ -50,11 +51,12 @@ static bool kut_npt_fault(bool efer_nx, unsigned int pte, u64 access)
 		.has_user_exec_permission = true,
 		.efer_nx = efer_nx,
 	};
-	u64 pfec = access;
+	const u16 *table = kvm_mbec_permissions(&mode);
 
-	if (!(access & ID))
-		pfec |= US;
-	return kvm_mbec_permission_fault(kvm_mbec_permissions(&mode), pfec, pte);
+	if (access & ID)
+		return kvm_mbec_permission_fault(table, access, pte);
+	return kvm_mbec_permission_fault(table, access, pte) ||
+	       kvm_mbec_permission_fault(table, access | US, pte);
 }
 
 static void test_kvm_unit_tests_npt_gmet(void)
