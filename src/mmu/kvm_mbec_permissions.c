@@ -145,33 +145,6 @@ void kvm_mbec_fill_permissions(u16 *table,
 }
 
 /**
- * kvm_mbec_paging_mode_index() - the table number of a paging mode
- * @mode: the paging mode
- *
- * Modes that differ only in bits their format ignores share a table: EPT
- * ignores CR0.WP, CR4.SMEP/SMAP and EFER.NX; NPT ignores CR0.WP and
- * CR4.SMEP/SMAP; x86 paging ignores @has_user_exec_permission.
- *
- * Return: an index into kvm_mbec_permission_tables.
- */
-unsigned int kvm_mbec_paging_mode_index(const struct kvm_mbec_paging_mode *mode)
-{
-	unsigned int index = (unsigned int)mode->paging << 5;
-
-	if (mode->paging != KVM_MBEC_PAGING_X86 && mode->has_user_exec_permission)
-		index |= BIT(4);
-	if (mode->paging == KVM_MBEC_PAGING_X86) {
-		index |= mode->cr0_wp ? BIT(3) : 0;
-		index |= mode->cr4_smep ? BIT(2) : 0;
-		index |= mode->cr4_smap ? BIT(1) : 0;
-	}
-	if (mode->paging != KVM_MBEC_PAGING_EPT && mode->efer_nx)
-		index |= BIT(0);
-
-	return index;
-}
-
-/**
  * kvm_mbec_init_permission_tables() - fill every mode's permission table
  *
  * Called once when kvm.ko loads, before any vCPU can exist.
