@@ -55,23 +55,35 @@ demo: deps
 	VM_VERBOSE=1 test/vm/run-host amd smoke
 
 ## check-vm-full  every selftest and 1000 reload cycles, on both emulated hosts (long)
-# Both hosts at once (one emulator thread each); the shared inputs are built
-# first so that the two runs do not build into the same directories.
-# vmx_preemption_timer_test and tsc_scaling_sync wedge Debian's Bochs 2.7
-# guest, with the stock modules: no output, and the in-guest timeout does
-# not fire, for 20 and 30 minutes.
-INTEL_FULL_SKIP = kvm_mbec.skip=vmx_preemption_timer_test,tsc_scaling_sync
+# Two emulators at a time, one host thread each: the AMD full plan and then
+# the Intel reload cycles, beside the Intel selftests.  The shared inputs are
+# built first so that the runs do not build into the same directories.
+# In Debian's Bochs 2.7 a guest second took about 28 s of wall time in the
+# reload cycles, so the Intel selftests get a 20 s timeout (300 s would be
+# over two hours).  Three tests are not run there.  On stock, with the
+# guest's timeout at 10 s, hardware_disable_test ran for 25 minutes without
+# the timeout firing, and Bochs logged no new VM in the last minute watched;
+# vmx_preemption_timer_test and tsc_scaling_sync ran for 20 and 30 minutes
+# without output.  All three keep an L2 vCPU spinning; our guess, not
+# verified, is that Bochs 2.7 then stops delivering the L1 timer interrupt.
+INTEL_FULL_ARGS = kvm_mbec.skip=vmx_preemption_timer_test,tsc_scaling_sync,hardware_disable_test \
+	kvm_mbec.timeout=20 kvm_mbec.cycles=0
+INTEL_CYCLES_ARGS = kvm_mbec.tests=sync_regs_test kvm_mbec.cycles=1000
 check-vm-full: deps
 	mkdir -p build/vm/logs
 	scripts/build-modules 6.1.0-56-amd64 >build/vm-build-modules.log 2>&1
 	test/vm/build-selftests
-	export VM_NO_BUILD=1 VM_TIMEOUT=$${VM_TIMEOUT:-14400}; \
-	test/vm/run-host amd full >build/vm/logs/amd-full.out 2>&1 & amd=$$!; \
-	test/vm/run-host intel full "$(INTEL_FULL_SKIP)" >build/vm/logs/intel-full.out 2>&1; intel=$$?; \
-	wait $$amd; amd=$$?; \
-	cat build/vm/logs/amd-full.out build/vm/logs/intel-full.out; \
-	echo "check-vm-full: amd exit $$amd, intel exit $$intel"; \
-	[ $$amd -eq 0 ] && [ $$intel -eq 0 ]
+	export VM_NO_BUILD=1 VM_TIMEOUT=$${VM_TIMEOUT:-14400}; L=build/vm/logs; \
+	rm -f $$L/amd-full.rc $$L/intel-full.rc $$L/intel-cycles.rc; \
+	{ test/vm/run-host amd full >$$L/amd-full.out 2>&1; echo $$? >$$L/amd-full.rc; \
+	  VM_NAME=intel-cycles test/vm/run-host intel full "$(INTEL_CYCLES_ARGS)" \
+		>$$L/intel-cycles.out 2>&1; echo $$? >$$L/intel-cycles.rc; } & \
+	test/vm/run-host intel full "$(INTEL_FULL_ARGS)" >$$L/intel-full.out 2>&1; \
+	echo $$? >$$L/intel-full.rc; wait; \
+	cat $$L/amd-full.out $$L/intel-full.out $$L/intel-cycles.out; \
+	echo "check-vm-full: amd exit $$(cat $$L/amd-full.rc)," \
+		"intel exit $$(cat $$L/intel-full.rc), intel cycles exit $$(cat $$L/intel-cycles.rc)"; \
+	[ "$$(cat $$L/amd-full.rc $$L/intel-full.rc $$L/intel-cycles.rc)" = "$$(printf '0\n0\n0')" ]
 
 ## bench-vm       benchmark: selftests perf tests and module load time on the AMD
 ##                host: stock, ours, ours with enable_gmet=1, as ratios to stock
