@@ -31,9 +31,9 @@ selftest_args() {
 # 4 vCPUs) times out under TCG even on a quiet machine, on stock and ours
 # alike; kvm_create_max_vcpus (1024 vCPUs) took 3 s on a quiet machine and
 # timed out on a loaded one.  They get 120 s, or kvm_mbec.timeout if less:
-# in Debian's Bochs one guest second took about 28 s of wall time here (two
-# or three emulators on two cores), so the Intel full run shortens every
-# timeout.
+# in Debian's Bochs one guest second took 14 to 56 s of wall time here (one
+# to three other emulators on two cores), so the Intel full run shortens
+# every timeout.
 selftest_timeout() {
 	case $1 in
 	hardware_disable_test | kvm_create_max_vcpus)
