@@ -62,13 +62,13 @@ demo: deps
 # reload cycles (one to three other emulators running), so the Intel
 # selftests get a 20 s timeout; 300 s would stand for hours.  Five tests are
 # not run there.  On stock, with the guest's timeout at 10 s,
-# hardware_disable_test ran for 25 minutes without the timeout firing, and
-# Bochs logged no new VM in the last minute watched; at 20 s,
-# memslot_perf_test ran for 30 minutes and set_memory_region_test over 25
-# without returning; vmx_preemption_timer_test and tsc_scaling_sync ran for
-# 20 and 30 minutes without output.  All five keep an L2 vCPU running guest
-# code for long stretches; our guess, not verified, is that Bochs 2.7 then
-# stops delivering the L1 timer interrupt.
+# hardware_disable_test ran for over 20 minutes without the timeout firing,
+# and Bochs logged no new VM in the last minute watched; at 20 s,
+# memslot_perf_test ran for over 30 minutes and set_memory_region_test for
+# over 25 without returning; vmx_preemption_timer_test and tsc_scaling_sync
+# ran for 20 and 30 minutes without output.  All five keep an L2 vCPU
+# running guest code for long stretches; our guess, not verified, is that
+# Bochs 2.7 then stops delivering the L1 timer interrupt.
 INTEL_FULL_SKIP = vmx_preemption_timer_test,tsc_scaling_sync,hardware_disable_test,memslot_perf_test,set_memory_region_test
 INTEL_FULL_ARGS = kvm_mbec.skip=$(INTEL_FULL_SKIP) \
 	kvm_mbec.timeout=20 kvm_mbec.cycles=0
