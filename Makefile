@@ -63,7 +63,7 @@ demo: deps
 # selftests get a 20 s timeout; 300 s would stand for hours.  Five tests are
 # not run there.  On stock, with the guest's timeout at 10 s,
 # hardware_disable_test ran for over 20 minutes without the timeout firing,
-# and Bochs logged no new VM in the last minute watched; at 20 s,
+# and Bochs logged no new VM in the 45 s watched; at 20 s,
 # memslot_perf_test ran for over 30 minutes and set_memory_region_test for
 # over 25 without returning; vmx_preemption_timer_test and tsc_scaling_sync
 # ran for 20 and 30 minutes without output.  All five keep an L2 vCPU
