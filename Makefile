@@ -9,7 +9,7 @@
 KVER ?=
 S := scripts
 
-.PHONY: all modules import tree git-tree export-series check check-unit \
+.PHONY: all modules import tree git-tree export-series rebase check-debian check check-unit \
 	dist install uninstall matrix deps bench-build demo check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
 
 all: modules
@@ -36,6 +36,17 @@ git-tree:
 ## export-series  write build/git's commits back to src/<area>/ and src/series
 export-series:
 	$(S)/export-series
+
+## rebase         follow Debian: make rebase VERSION=<linux-source-6.1 version>
+##                lists the changed KVM files and changelog, applies the series,
+##                updates bases/, builds for every installed supported kernel
+rebase:
+	$(S)/rebase $(VERSION)
+
+## check-debian   does the archive have a newer linux-source-6.1 or kernel ABI
+##                than we support?  (exit 1 if so; for a cron job)
+check-debian:
+	$(S)/check-debian
 
 ## deps           install the Debian packages that building and testing need
 deps:
@@ -75,7 +86,7 @@ INTEL_FULL_ARGS = kvm_mbec.skip=$(INTEL_FULL_SKIP) \
 INTEL_CYCLES_ARGS = kvm_mbec.tests=sync_regs_test kvm_mbec.cycles=1000
 check-vm-full: deps
 	mkdir -p build/vm/logs
-	scripts/build-modules 6.1.0-56-amd64 >build/vm-build-modules.log 2>&1
+	scripts/build-modules "$$(scripts/base-info DEFAULT_KVER)" >build/vm-build-modules.log 2>&1
 	test/vm/build-selftests
 	export VM_NO_BUILD=1 VM_TIMEOUT=$${VM_TIMEOUT:-14400}; L=build/vm/logs; \
 	rm -f $$L/amd-full.rc $$L/intel-full.rc $$L/intel-cycles.rc; \

@@ -2,15 +2,37 @@
 # Shared definitions for the kvm-mbec build scripts.  Source it; do not run it.
 
 set -euo pipefail
+shopt -s extglob
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 
+# The base: bases/<id>/ holds base.conf (package, version, kernels), files
+# (the paths imported) and sha256sums (their content).  KVM_MBEC_BASE
+# chooses one; with a single base it is that one.
+if [ -z "${KVM_MBEC_BASE:-}" ]; then
+	bases=("$TOP"/bases/*/base.conf)
+	if [ ${#bases[@]} -ne 1 ] || [ ! -f "${bases[0]}" ]; then
+		echo "kvm-mbec: error: set KVM_MBEC_BASE to one of: $(cd "$TOP/bases" && echo */ | tr -d /)" >&2
+		exit 1
+	fi
+	KVM_MBEC_BASE=$(basename "$(dirname "${bases[0]}")")
+	unset bases
+fi
+BASE_DIR=$TOP/bases/$KVM_MBEC_BASE
+BASE_FILES=$BASE_DIR/files
+BASE_SUMS=$BASE_DIR/sha256sums
 # BASE_TARBALL may be overridden from the environment (a local copy, tests).
 tarball_override=${BASE_TARBALL:-}
-# shellcheck source=../base.lock
-. "$TOP/base.lock"
+# shellcheck source=../bases/6.1/base.conf
+. "$BASE_DIR/base.conf"
 BASE_TARBALL=${tarball_override:-$BASE_TARBALL}
+[ -z "$tarball_override" ] || KVM_MBEC_TARBALL_OVERRIDDEN=1
+unset tarball_override
+
+# Where downloads are kept between runs, outside the clone (make rebase, the
+# base fetched when the installed linux-source has other KVM files).
+CACHE=${KVM_MBEC_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/kvm-mbec}
 
 die() {
 	echo "kvm-mbec: error: $*" >&2
@@ -21,17 +43,26 @@ info() {
 	echo "kvm-mbec: $*" >&2
 }
 
-# dkms.conf is the single place that states our version and kernels.
+# dkms.conf is the single place that states our name and version.
 dkms_conf_value() {
 	sed -n "s/^$1=\"\(.*\)\"$/\1/p" "$TOP/dkms.conf"
 }
 
 PACKAGE_NAME=$(dkms_conf_value PACKAGE_NAME)
 PACKAGE_VERSION=$(dkms_conf_value PACKAGE_VERSION)
-SUPPORTED_KERNELS=$(dkms_conf_value BUILD_EXCLUSIVE_KERNEL)
+
+# The supported kernels, from base.conf: every ABI with every flavour.
+SUPPORTED_KERNELS="^${KERNEL_PREFIX//./\\.}-(${KERNEL_ABIS// /|})-(${KERNEL_FLAVOURS// /|})\$"
+# The default kernel: the newest supported ABI, first flavour.  The emulated
+# hosts boot it and install-deps installs its headers and image.
+DEFAULT_KVER=$KERNEL_PREFIX-${KERNEL_ABIS##* }-${KERNEL_FLAVOURS%% *}
 
 # The version every module carries: ours, then the base it was built from.
 MODULE_VERSION_STRING="$PACKAGE_VERSION+$BASE_VERSION"
+
+# Where our kernel hook goes (scripts/kernel-hook): run by the headers'
+# and by the image's postinst, with the release as the argument.
+KERNEL_HOOK_DIRS="${KVM_MBEC_KERNEL_ETC:-/etc/kernel}/header_postinst.d ${KVM_MBEC_KERNEL_ETC:-/etc/kernel}/postinst.d"
 
 # The areas under src/, each with our own files and its part of the series.
 AREAS="x86 mmu vmx svm nested"
@@ -49,8 +80,149 @@ kernel_supported() {
 	[[ $1 =~ $SUPPORTED_KERNELS ]]
 }
 
+# The Debian version of the kernel whose headers are in KDIR $1, from
+# include/generated/package.h (" Debian 6.1.192-3"); empty if it says none.
+headers_debian_version() {
+	sed -n 's/^#define LINUX_PACKAGE_ID " *Debian \([^" ]*\)"$/\1/p' \
+		"$1/include/generated/package.h" 2>/dev/null
+}
+
+# Whether Debian version $1 of a kernel has no newer KVM than our base:
+# not later than BASE_VERSION, or recorded in BASE_SAME_KVM.
+kvm_not_newer() {
+	local v
+
+	dpkg --compare-versions "$1" le "$BASE_VERSION" && return 0
+	for v in $BASE_SAME_KVM; do
+		[ "$v" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# kernel_refusal KVER: why kvm-mbec must not be built for KVER, on stdout,
+# and status 1; status 0 and nothing when it may.  Looks at the release
+# (base.conf's ABIs and flavours), the headers, and the freshness guard: the
+# kernel's own KVM must not be newer than our base, or we would replace its
+# fixes with older code.
+kernel_refusal() {
+	local kver=$1 kdir kv
+
+	kdir=$(kdir_for "$kver")
+	if [ -f "$kdir/Makefile" ]; then
+		kv=$(headers_debian_version "$kdir")
+		if [ -z "$kv" ]; then
+			echo "$kver: its headers do not say which Debian version it is ($kdir/include/generated/package.h), so kvm-mbec cannot tell whether its KVM is newer than our base $BASE_VERSION"
+			return 1
+		fi
+		if ! kvm_not_newer "$kv"; then
+			echo "$kver (KVM $kv) is newer than our base $BASE_VERSION"
+			return 1
+		fi
+	fi
+	if ! kernel_supported "$kver"; then
+		if [[ $kver == "$KERNEL_PREFIX"-+([0-9])-* ]]; then
+			local abi=${kver#"$KERNEL_PREFIX"-}
+
+			abi=${abi%%-*}
+			if [ "$abi" -gt "${KERNEL_ABIS##* }" ]; then
+				echo "$kver is a newer kernel ABI than kvm-mbec $PACKAGE_VERSION supports ($(supported_list))"
+				return 1
+			fi
+		fi
+		echo "$kver is not a kernel kvm-mbec $PACKAGE_VERSION supports ($(supported_list))"
+		return 1
+	fi
+	if [ ! -f "$kdir/Makefile" ]; then
+		echo "$kver has no kernel headers in $kdir (install them: apt-get install linux-headers-$kver)"
+		return 1
+	fi
+	return 0
+}
+
+# base_extract TARBALL DIR: the base's paths of TARBALL into DIR/<topdir>/,
+# and their sha256sums, in the format of bases/<id>/sha256sums, into
+# DIR.sums.  Fails only when the tarball cannot be read at all; a missing
+# path shows in the sums.
+base_extract() {
+	local members=() p
+
+	while read -r p; do
+		members+=("$BASE_TOPDIR/$p")
+	done < <(base_paths)
+	rm -rf "$2"
+	mkdir -p "$2"
+	tar -xf "$1" -C "$2" "${members[@]}" 2>"$2.err"
+	# tar also fails when a listed path is gone; that is a content change.
+	if [ ! -d "$2/$BASE_TOPDIR" ]; then
+		sed 's/^/  /' "$2.err" >&2
+		return 1
+	fi
+	(cd "$2/$BASE_TOPDIR" && find . -type f | sed 's|^\./||' | LC_ALL=C sort |
+		xargs -d '\n' sha256sum) >"$2.sums"
+}
+
+# base_differences OLD NEW: how the files of sha256sums NEW differ from OLD,
+# a line a file: "changed", "new" or "missing", then the path.
+base_differences() {
+	join -j 2 -a 1 -a 2 -e - -o 0,1.1,2.1 \
+		<(awk '{ print $1, $2 }' "$1" | sort -k2,2) \
+		<(awk '{ print $1, $2 }' "$2" | sort -k2,2) |
+		awk '$2 != $3 { print ($2 == "-" ? "new    " : $3 == "-" ? "missing" : "changed"), $1 }'
+}
+
+# archive_kernels: the kernels of this base that apt knows, from the
+# linux-headers packages, a line each: "<ABI> <flavour> <candidate version>".
+archive_kernels() {
+	local prefix=linux-headers-$KERNEL_PREFIX-
+
+	apt-cache pkgnames "$prefix" | grep -E "^$prefix[0-9]+-" |
+		grep -vE -- '-common(-rt)?$' | sort -u |
+		{ xargs -r apt-cache show --no-all-versions 2>/dev/null || true; } |
+		sed -n -e "s/^Package: $prefix\([0-9]*\)-\(.*\)$/\1 \2/p" -e 's/^Version: //p' |
+		paste -d' ' - - | sort -n -k1,1 -k2,2
+}
+
+# The newest version of the base package that apt knows, and all of them.
+archive_base_versions() {
+	apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
+		sort -u | sort -V
+}
+
+# installed_kernels: the releases with headers under $MODULES_ROOT that
+# kernel_refusal accepts, a line each, oldest ABI first; within one ABI rt,
+# then cloud, then the generic flavour (so the last line is the best).
+installed_kernels() {
+	local d k abi rank
+
+	for d in "$MODULES_ROOT"/*/build; do
+		k=${d%/build}
+		k=${k##*/}
+		kernel_refusal "$k" >/dev/null || continue
+		abi=${k#"$KERNEL_PREFIX"-}
+		abi=${abi%%-*}
+		case "$k" in
+		*-cloud-amd64) rank=1 ;;
+		*-rt-amd64) rank=0 ;;
+		*) rank=2 ;;
+		esac
+		echo "$abi $rank $k"
+	done | sort -n -k1,1 -k2,2 | cut -d' ' -f3
+}
+
+# The supported kernels, for people: 6.1.0-{50,53}-{amd64,rt-amd64}.
+supported_list() {
+	echo "$KERNEL_PREFIX-{${KERNEL_ABIS// /,}}-{${KERNEL_FLAVOURS// /,}}"
+}
+
+# KVM_MBEC_MODULES_ROOT: another /lib/modules, for tests with faked headers.
+MODULES_ROOT=${KVM_MBEC_MODULES_ROOT:-/lib/modules}
 kdir_for() {
-	echo "/lib/modules/$1/build"
+	echo "$MODULES_ROOT/$1/build"
+}
+
+# The paths of bases/<id>/files, one a line, without comments.
+base_paths() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$BASE_FILES"
 }
 
 # Fingerprint of everything that shapes the patched tree: the lock, the
@@ -58,7 +230,7 @@ kdir_for() {
 tree_inputs_hash() {
 	(
 		cd "$TOP"
-		cat base.lock base.files src/series
+		cat "$BASE_DIR/base.conf" "$BASE_FILES" "$BASE_SUMS" "$BASE_SERIES"
 		while read -r p; do
 			cat "src/$p" 2>/dev/null || echo "missing: $p"
 		done < <(series_patches)
@@ -67,5 +239,5 @@ tree_inputs_hash() {
 
 # The patches of the series in order, as paths relative to src/.
 series_patches() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/src/series"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/$BASE_SERIES"
 }

@@ -10,8 +10,8 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 repo=$scratch/repo
 mkdir -p "$repo/build"
-cp -a "$TOP/scripts" "$TOP/src" "$TOP/include" "$TOP/compat" "$TOP/base.lock" \
-	"$TOP/base.files" "$TOP/dkms.conf" "$TOP/Makefile" "$repo/"
+cp -a "$TOP/scripts" "$TOP/src" "$TOP/include" "$TOP/compat" "$TOP/bases" \
+	"$TOP/dkms.conf" "$TOP/Makefile" "$repo/"
 "$TOP/scripts/import" >/dev/null 2>&1
 cp -a "$BUILD/base" "$repo/build/base"
 

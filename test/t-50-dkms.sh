@@ -94,7 +94,8 @@ expect "make dist writes $pkg-$version.tar.gz" make -s -C "$TOP" dist
 tar -tzf "$tarball" >"$tmp/list" 2>/dev/null
 check_tarball() {
 	local p
-	for p in dkms.conf Makefile base.lock base.files scripts/lib.sh scripts/build-modules \
+	for p in dkms.conf Makefile bases/$KVM_MBEC_BASE/base.conf bases/$KVM_MBEC_BASE/files \
+		bases/$KVM_MBEC_BASE/sha256sums scripts/lib.sh scripts/build-modules scripts/autoinstall \
 		scripts/prepare-tree src/series include compat build/src/.kvm-mbec-tree .kvm-mbec-dist; do
 		grep -qxE "$pkg-$version/$p/?" "$tmp/list" || { echo "missing $p"; return 1; }
 	done
@@ -236,7 +237,7 @@ expect_fail "dkms build for $unsupported: refused by DKMS's BUILD_EXCLUSIVE" \
 	dkms build -m "$pkg" -v "$version" -k "$unsupported" --kernelsourcedir "$lib/build"
 expect "nothing was built for $unsupported" test ! -e "/var/lib/dkms/$pkg/$version/$unsupported"
 expect_fail "dkms-install $unsupported: refused as unsupported" \
-	"kernel $unsupported is not supported" "$TOP/scripts/dkms-install" "$unsupported"
+	"$unsupported is a newer kernel ABI than kvm-mbec [^ ]* supports" "$TOP/scripts/dkms-install" "$unsupported"
 
 if command -v setpriv >/dev/null; then
 	expect_fail "dkms-install as non-root: refused" "needs root" \

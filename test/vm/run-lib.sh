@@ -8,7 +8,7 @@
 #   run-<emulator> [--kernel K] --initrd I [--append "extra"] [--log FILE]
 #                  [--timeout SECONDS]
 #
-# boots K (default /boot/vmlinuz-6.1.0-56-amd64) with the initramfs I and the
+# boots K (default /boot/vmlinuz-$DEFAULT_KVER, scripts/lib.sh) with the initramfs I and the
 # kernel command line "console=ttyS0 panic=-1 <extra>", writes the guest's
 # serial console (ttyS0) to FILE, kills the emulator after SECONDS of wall
 # clock (default 1800; SIGTERM, then SIGKILL), and exits
@@ -23,7 +23,7 @@
 # boots a second time (panic=-1 reboots; Bochs has no -no-reboot) is killed
 # at once.  VM_VERBOSE=1 also copies the serial console to stdout.
 
-VM_DEFAULT_KERNEL=/boot/vmlinuz-6.1.0-56-amd64
+VM_DEFAULT_KERNEL=/boot/vmlinuz-$DEFAULT_KVER
 VM_DEFAULT_TIMEOUT=1800
 VM_DONE_RE='^KVM-MBEC-DONE[[:space:]]*$'
 
