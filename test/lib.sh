@@ -66,6 +66,34 @@ test_kver() {
 	fi
 }
 
+# bad_patch: a well-formed patch of the series' format whose context is
+# not in the base, on stdout.
+bad_patch() {
+	cat <<-'PATCH'
+	From: test <test@localhost>
+	Subject: [PATCH] KVM: x86: a patch whose context is not in the base
+
+	---
+	 arch/x86/kvm/x86.c | 2 +-
+	 1 file changed, 1 insertion(+), 1 deletion(-)
+
+	diff --git a/arch/x86/kvm/x86.c b/arch/x86/kvm/x86.c
+	--- a/arch/x86/kvm/x86.c
+	+++ b/arch/x86/kvm/x86.c
+	@@ -1,2 +1,2 @@
+	-this line is not in x86.c
+	+nor is this one
+	 // SPDX-License-Identifier: GPL-2.0-only
+	PATCH
+}
+
+# A Debian version of the kernel later than our base, as Debian's next
+# stable update would be: 6.1.192-3 -> 6.1.195-1.
+later_debian_version() {
+	local upstream=${BASE_VERSION%-*}
+	echo "${upstream%.*}.$((${upstream##*.} + 3))-1"
+}
+
 # vm_host LABEL HOST [PARAM]: run a plan (VM_PLAN, default ci) on an
 # emulated host (see test/vm/run-host; VM_TIMEOUT and VM_TESTS pass through)
 # and record each of its checks (test/vm/report --results).  PARAM, as

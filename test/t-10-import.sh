@@ -141,22 +141,7 @@ cp -a "$TOP/scripts" "$TOP/src" "$TOP/include" "$TOP/compat" "$TOP/bases" \
 mkdir -p "$repo/build"
 cp -a "$BUILD/base" "$repo/build/base"
 expect "series applies onto the base" env BUILD="$repo/build" "$repo/scripts/prepare-tree"
-cat >"$repo/src/x86/9999-bad.patch" <<'PATCH'
-From: test <test@localhost>
-Subject: [PATCH] KVM: x86: a patch whose context is not in the base
-
----
- arch/x86/kvm/x86.c | 2 +-
- 1 file changed, 1 insertion(+), 1 deletion(-)
-
-diff --git a/arch/x86/kvm/x86.c b/arch/x86/kvm/x86.c
---- a/arch/x86/kvm/x86.c
-+++ b/arch/x86/kvm/x86.c
-@@ -1,3 +1,3 @@
--this line is not in x86.c
-+nor is this one
- // SPDX-License-Identifier: GPL-2.0-only
-PATCH
+bad_patch >"$repo/src/x86/9999-bad.patch"
 echo "x86/9999-bad.patch" >>"$repo/src/series"
 expect_fail "bad patch gives a clear error naming it" "patch src/x86/9999-bad.patch does not apply" \
 	env BUILD="$repo/build" "$repo/scripts/prepare-tree"

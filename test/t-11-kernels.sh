@@ -53,7 +53,7 @@ fake_headers() {
 	echo "#define LINUX_PACKAGE_ID \" Debian $3\"" >"$d/include/generated/package.h"
 }
 
-newer=$BASE_VERSION.1
+newer=$(later_debian_version)
 # An accepted release, but its headers say a later Debian version than ours.
 fake_headers "$scratch/newer" "$DEFAULT_KVER" "$newer"
 export KVM_MBEC_MODULES_ROOT=$scratch/newer

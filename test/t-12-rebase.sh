@@ -80,22 +80,7 @@ expect "  the modules it built are there" test -f "$repo/build/kver/$DEFAULT_KVE
 bad=$scratch/bad
 copy_repo "$bad"
 cp "$bad/bases/$KVM_MBEC_BASE/base.conf" "$scratch/conf.before"
-cat >"$bad/src/x86/9999-bad.patch" <<'PATCH'
-From: test <test@localhost>
-Subject: [PATCH] KVM: x86: a patch whose context is not in the base
-
----
- arch/x86/kvm/x86.c | 2 +-
- 1 file changed, 1 insertion(+), 1 deletion(-)
-
-diff --git a/arch/x86/kvm/x86.c b/arch/x86/kvm/x86.c
---- a/arch/x86/kvm/x86.c
-+++ b/arch/x86/kvm/x86.c
-@@ -1,2 +1,2 @@
--this line is not in x86.c
-+nor is this one
- // SPDX-License-Identifier: GPL-2.0-only
-PATCH
+bad_patch >"$bad/src/x86/9999-bad.patch"
 echo "x86/9999-bad.patch" >>"$bad/src/series"
 c="make rebase with a patch that does not apply stops"
 expect_fail "$c" "patch src/x86/9999-bad.patch does not apply to $BASE_PACKAGE $BASE_VERSION" \

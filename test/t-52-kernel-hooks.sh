@@ -33,10 +33,7 @@ if [ -n "$(dkms status -m "$pkg" 2>/dev/null)" ] || [ -e "$src" ] ||
 	exit 0
 fi
 
-# A Debian version later than our base, as Debian's next stable update
-# would be: 6.1.192-3 -> 6.1.195-1.
-upstream=${BASE_VERSION%-*}
-newer=${upstream%.*}.$((${upstream##*.} + 3))-1
+newer=$(later_debian_version)
 abi=${KERNEL_ABIS##* }
 next=$KERNEL_PREFIX-$((abi + 1))-amd64
 flavour=$KERNEL_PREFIX-$abi-kvmmbectest-amd64
