@@ -62,7 +62,7 @@ MODULE_VERSION_STRING="$PACKAGE_VERSION+$BASE_VERSION"
 
 # Where our kernel hook goes (scripts/kernel-hook): run by the headers'
 # and by the image's postinst, with the release as the argument.
-KERNEL_HOOK_DIRS="${KVM_MBEC_KERNEL_ETC:-/etc/kernel}/header_postinst.d ${KVM_MBEC_KERNEL_ETC:-/etc/kernel}/postinst.d"
+KERNEL_HOOK_DIRS="/etc/kernel/header_postinst.d /etc/kernel/postinst.d"
 
 # The areas under src/, each with our own files and its part of the series.
 AREAS="x86 mmu vmx svm nested"
@@ -182,7 +182,7 @@ archive_kernels() {
 		paste -d' ' - - | sort -n -k1,1 -k2,2
 }
 
-# The newest version of the base package that apt knows, and all of them.
+# Every version of the base package that apt knows, oldest first.
 archive_base_versions() {
 	apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
 		sort -u | sort -V
