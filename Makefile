@@ -10,7 +10,7 @@ KVER ?=
 S := scripts
 
 .PHONY: all modules import tree git-tree export-series rebase check-debian check check-unit \
-	dist install uninstall matrix deps bench-build demo check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
+	dist deb install uninstall matrix deps bench-build demo check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
 
 all: modules
 
@@ -122,6 +122,13 @@ bench-vm-mbec: deps
 ## dist           a self-contained DKMS source tarball, base imported and patched
 dist:
 	$(S)/dist
+
+## deb            the Debian package kvm-mbec-dkms_<version>_amd64.deb (debhelper;
+##                DKMS_VERSION= and DEB_VERSION= set other versions)
+DKMS_VERSION ?=
+DEB_VERSION ?=
+deb:
+	DKMS_VERSION="$(DKMS_VERSION)" DEB_VERSION="$(DEB_VERSION)" $(S)/deb
 
 ## install        dkms add/build/install for KVER, then depmod (as root)
 install:

@@ -124,6 +124,22 @@ vm_host() {
 	fi
 }
 
+# vm_status LABEL NAME PHASE ACTIVE PATTERN: in the serial log of run NAME,
+# "kvm-mbec status" in the guest at PHASE (stock, ours) said active=ACTIVE
+# (true, false) with a reason matching the extended regex PATTERN.
+vm_status() {
+	local label=$1 name=$2 phase=$3 active=$4 pattern=$5 log line
+	log=$BUILD/vm/logs/$name.log
+	line=$(tr -d '\r' <"$log" 2>/dev/null |
+		sed -n "s/^KVM-MBEC-INFO status $phase active=//p" | head -n1)
+	if [ "${line%% *}" = "$active" ] && grep -qE "$pattern" <<<"${line#* reason=}"; then
+		pass "$label: kvm-mbec status on $phase: active=$active, ${line#* reason=}"
+	else
+		fail "$label: kvm-mbec status on $phase: active=$active, /$pattern/" \
+			"got: ${line:-nothing}" "$log"
+	fi
+}
+
 # The selftests the Intel hosts run: Bochs is slow, and svm_* have no use there.
 VM_INTEL_TESTS="cpuid_test sync_regs_test set_sregs_test kvm_pv_test platform_info_test vmx_msrs_test vmx_tsc_adjust_test vmx_close_while_nested_test"
 
@@ -148,4 +164,6 @@ vm_param_unavailable() {
 	else
 		fail "$label: the alias $alias reads N too" "" "$log"
 	fi
+	# and kvm-mbec status names the CPU as the reason
+	vm_status "$label" "$name" ours false 'the CPU lacks (MBEC|GMET)'
 }

@@ -1,16 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # kvm-unit-tests' MBEC tests in an L1 hypervisor under our kvm_intel with
-# enable_mbec=1, on the MBEC-capable Intel host (upstream Bochs, $BOCHS).
-# The L1 is x86/vmx.flat of a kvm-unit-tests tree built by hand ($KUT) in
-# Debian's QEMU inside the emulated host (test/vm/plans/kut.sh).  Both are
-# outside Debian and this repository: skipped, and said so, without them.
+# enable_mbec=1, on the MBEC-capable Intel host (Debian 13's Bochs 3.0, or
+# $BOCHS).  The L1 is x86/vmx.flat of a kvm-unit-tests tree built by hand
+# ($KUT) in Debian's QEMU inside the emulated host (test/vm/plans/kut.sh).
+# kvm-unit-tests is outside Debian and this repository: skipped, and said
+# so, without it.
 
 . "$(dirname "$0")/lib.sh"
 
-label="kvm-unit-tests MBEC tests in an L1 (upstream Bochs), enable_mbec=1"
-if ! why=$("$TOP/test/vm/have-upstream-bochs" 2>&1); then
+label="kvm-unit-tests MBEC tests in an L1 (Bochs 3.0), enable_mbec=1"
+rc=0
+why=$("$TOP/test/vm/mbec-bochs" 2>&1) || rc=$?
+if [ $rc = 77 ]; then
 	skip "$label" "$why"
+	exit 0
+elif [ $rc != 0 ]; then
+	fail "$label: the MBEC-capable Bochs" "$why"
 	exit 0
 fi
 if [ -z "${KUT:-}" ] || [ ! -f "$KUT/x86/vmx.flat" ]; then

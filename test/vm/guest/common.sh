@@ -428,18 +428,45 @@ selftest_timeout() {
 	echo "$2"
 }
 
+# status_json KEY: KEY's value in the last "kvm-mbec status --json"
+# ($LOG/status.json; the tool writes one top-level key per line).
+status_json() {
+	sed -n "s/^  \"$1\": \(.*\),\{0,1\}$/\1/p" "$LOG/status.json" | sed 's/,$//; s/^"//; s/"$//'
+}
+
+# check_status PHASE: run "kvm-mbec status" (tools/, our admin's tool) and
+# print what it says as "KVM-MBEC-INFO status PHASE ..." lines, which the
+# host-side tests compare with what the host offers.  RESULT PHASE
+# kvm-mbec-status: FAIL unless its exit status says active exactly when its
+# JSON does, and the JSON parses into the fields the checks below read.
+check_status() {
+	_st_rc=0
+	/bin/kvm-mbec status --json >"$LOG/status.json" 2>"$LOG/status.err" || _st_rc=$?
+	/bin/kvm-mbec status >"$LOG/status.txt" 2>&1
+	while IFS= read -r _l; do info "status $1 text: $_l"; done <"$LOG/status.txt"
+	info "status $1 active=$(status_json active) reason=$(status_json reason)"
+	info "status $1 cpu_feature=$(status_json cpu_feature) cpu_advanced_info=$(status_json cpu_advanced_info) source=$(status_json cpu_feature_source)"
+	case "$_st_rc:$(status_json active)" in
+	0:true | 1:false)
+		result "$1" kvm-mbec-status PASS "exit $_st_rc: $(status_json reason)" ;;
+	*)
+		result "$1" kvm-mbec-status FAIL "exit $_st_rc, active=$(status_json active): $(cat "$LOG/status.err")" ;;
+	esac
+}
+
 # check_mbec_msrs PHASE: on Intel, what KVM_GET_MSRS reports for MBEC and
-# the advanced EPT-violation information (the feature MSRs QEMU reads) must
-# follow kvm_intel.enable_mbec: offered while it reads Y (with nested=Y),
-# never otherwise.  Stock never offers them.
+# the advanced EPT-violation information (the feature MSRs QEMU reads, as
+# kvm-mbec status reads them) must follow kvm_intel.enable_mbec: offered
+# while it reads Y (with nested=Y), never otherwise.  Stock never offers
+# them.  Needs check_status first.
 check_mbec_msrs() {
 	[ "$VENDOR" = intel ] || return 0
-	_want="mbec=0 advanced_info=0"
+	_want="mbec=false advanced_info=false"
 	if [ "$(cat /sys/module/kvm_intel/parameters/enable_mbec 2>/dev/null)" = Y ] &&
 	   [ "$(cat /sys/module/kvm_intel/parameters/nested 2>/dev/null)" = Y ]; then
-		_want="mbec=1 advanced_info=1"
+		_want="mbec=true advanced_info=true"
 	fi
-	_got=$(/bin/vmx_feature_msrs 2>&1)
+	_got="mbec=$(status_json kvm_offers_feature) advanced_info=$(status_json kvm_offers_advanced_info)"
 	if [ "$_got" = "$_want" ]; then
 		result "$1" vmx-feature-msrs PASS "KVM_GET_MSRS: $_got"
 	else
@@ -449,14 +476,15 @@ check_mbec_msrs() {
 
 # check_gmet_cpuid PHASE: on AMD, KVM_GET_SUPPORTED_CPUID reports GMET
 # exactly while kvm_amd.enable_gmet reads Y (with nested=Y); stock never.
+# Needs check_status first.
 check_gmet_cpuid() {
 	[ "$VENDOR" = amd ] || return 0
-	_want=gmet=0
+	_want=gmet=false
 	if [ "$(cat /sys/module/kvm_amd/parameters/enable_gmet 2>/dev/null)" = Y ] &&
 	   [ "$(cat /sys/module/kvm_amd/parameters/nested 2>/dev/null)" = 1 ]; then
-		_want=gmet=1
+		_want=gmet=true
 	fi
-	_got=$(/bin/svm_gmet_cpuid 2>&1)
+	_got=gmet=$(status_json kvm_offers_feature)
 	if [ "$_got" = "$_want" ]; then
 		result "$1" gmet-cpuid PASS "KVM_GET_SUPPORTED_CPUID: $_got"
 	else
@@ -477,6 +505,7 @@ stock_ours_then_ours() {
 	for _so_side in stock ours; do
 		if switch_and_load "$_so_side" "$_so_side"; then
 			[ "$_so_side" = ours ] && print_params ours
+			check_status "$_so_side"
 			check_mbec_msrs "$_so_side"
 			check_gmet_cpuid "$_so_side"
 			for _so_test in $1; do
@@ -504,5 +533,10 @@ stock_ours_then_ours() {
 	check_kernel cycles
 	bad_input
 	check_kernel badinput
+	# Ours with its defaults, when the plan loaded it with parameters
+	# (kvm_mbec.ours_params): what kvm-mbec status says then.
+	if [ -n "$OURS_PARAMS" ] && unload_kvm && load_kvm "$VMOD" && wait_dev_kvm; then
+		check_status ours-default
+	fi
 	unload_kvm || info "could not unload kvm at the end"
 }

@@ -1,0 +1,156 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kvm-mbec status (tools/) on faked systems: a tree standing in for /proc,
+# /sys, /dev and /lib/modules (KVM_MBEC_STATUS_ROOT), one per reason the
+# tool can give, from the CPU lacking MBEC to KVM not offering it.  Each
+# case checks the exit status (1: not active), the one reason, and that
+# --json parses.  The real probes (CPUID, MSRs, /dev/kvm ioctls) run in the
+# emulated hosts (the ci plan's kvm-mbec-status checks, t-70..t-74).
+
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/test/status-tool
+make -s -C "$TOP/tools" O="$out" >"$TEST_LOGS/t-45-build.log" 2>&1 ||
+	{ fail "kvm-mbec status builds" "" "$TEST_LOGS/t-45-build.log"; exit 0; }
+pass "kvm-mbec status builds"
+tool=$out/kvm-mbec
+version=$("$TOP/scripts/base-info" MODULE_VERSION_STRING)
+kver=$DEFAULT_KVER
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+# fake_system DIR VENDOR: an Intel (or AMD) host with MBEC (GMET), running
+# kver with ours installed and loaded, enable_mbec=1, ept and nested on, and
+# a /dev/kvm that is a plain file (its ioctls fail).  Cases then break one
+# thing each.
+fake_system() {
+	local d=$1 vendor=$2 mod=kvm_intel feat=enable_mbec paging=ept
+	mkdir -p "$d/proc/sys/kernel" "$d/dev" "$d/lib/modules/$kver/kernel" \
+		"$d/lib/modules/$kver/updates/dkms" "$d/lib/modules/6.1.0-47-amd64/kernel"
+	if [ "$vendor" = intel ]; then
+		printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx ssse3\nvmx flags\t: vnmi ept vpid ept_mode_based_exec\n' \
+			>"$d/proc/cpuinfo"
+	else
+		mod=kvm_amd feat=enable_gmet paging=npt
+		printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu svm npt\n' >"$d/proc/cpuinfo"
+	fi
+	echo "$kver" >"$d/proc/sys/kernel/osrelease"
+	printf 'ELF\0srcversion=ABC\0version=%s\0license=GPL\0' "$version" \
+		>"$d/lib/modules/$kver/updates/dkms/kvm.ko"
+	for m in kvm $mod; do
+		mkdir -p "$d/sys/module/$m/parameters"
+		echo "$version" >"$d/sys/module/$m/version"
+	done
+	echo Y >"$d/sys/module/$mod/parameters/$feat"
+	echo Y >"$d/sys/module/$mod/parameters/$paging"
+	if [ "$vendor" = intel ]; then
+		echo Y >"$d/sys/module/$mod/parameters/nested"
+	else
+		echo 1 >"$d/sys/module/$mod/parameters/nested"
+	fi
+	: >"$d/dev/kvm"
+}
+
+# status_case NAME VENDOR SETUP PATTERN: the faked system after SETUP (shell
+# code run in it) is not active, and the reason matches PATTERN.
+status_case() {
+	local name=$1 vendor=$2 setup=$3 pattern=$4 d rc=0 reason
+	d=$scratch/$(echo "$name" | tr -c 'A-Za-z0-9' _)
+	fake_system "$d" "$vendor"
+	(cd "$d" && eval "$setup")
+	KVM_MBEC_STATUS_ROOT=$d "$tool" status >"$d.txt" 2>&1 || rc=$?
+	KVM_MBEC_STATUS_ROOT=$d "$tool" status --json >"$d.json" 2>&1
+	reason=$(sed -n 2p "$d.txt")
+	if [ $rc != 1 ]; then
+		fail "status: $name: exit 1" "exit $rc" "$d.txt"
+	elif ! grep -qE "$pattern" <<<"$reason"; then
+		fail "status: $name: the reason" "got '$reason', want /$pattern/" "$d.txt"
+	elif ! python3 -m json.tool "$d.json" >/dev/null 2>&1; then
+		fail "status: $name: --json parses" "" "$d.json"
+	else
+		pass "status: $name:$reason"
+	fi
+	cp "$d.txt" "$TEST_LOGS/t-45-$(basename "$d").txt"
+}
+
+status_case "CPU without MBEC" intel \
+	"sed -i 's/ ept_mode_based_exec//' proc/cpuinfo" 'the CPU lacks MBEC'
+status_case "CPU without EPT" intel \
+	"sed -i 's/ ept / /; s/ ept_mode_based_exec//' proc/cpuinfo" 'the CPU lacks EPT'
+status_case "VT-x off in the firmware" intel \
+	"sed -i 's/ vmx / /' proc/cpuinfo" 'does not offer VT-x'
+status_case "unsupported kernel" intel \
+	"echo 6.1.0-47-amd64 >proc/sys/kernel/osrelease; rm sys/module/kvm*/version" \
+	'kernel 6\.1\.0-47-amd64 is not one kvm-mbec [0-9.]+ supports'
+status_case "not installed" intel \
+	"rm -r lib/modules/$kver/updates; rm sys/module/kvm*/version" \
+	"not installed for the running kernel $kver"
+status_case "not loaded" intel "rm -r sys/module/kvm_intel" 'kvm_intel is not loaded'
+status_case "stock loaded" intel "rm sys/module/kvm*/version" \
+	"stock KVM modules are loaded"
+status_case "ept off" intel "echo N >sys/module/kvm_intel/parameters/ept" \
+	'kvm_intel\.ept is off'
+status_case "enable_mbec off" intel \
+	"echo N >sys/module/kvm_intel/parameters/enable_mbec" 'kvm_intel\.enable_mbec is off'
+status_case "nested off" intel "echo N >sys/module/kvm_intel/parameters/nested" \
+	'kvm_intel\.nested is off'
+status_case "no /dev/kvm" intel "rm dev/kvm" 'cannot open /dev/kvm'
+status_case "KVM does not offer it" intel ":" 'KVM does not offer MBEC'
+status_case "AMD, stock loaded" amd "rm sys/module/kvm*/version" \
+	"stock KVM modules are loaded"
+status_case "AMD, enable_gmet off" amd \
+	"echo N >sys/module/kvm_amd/parameters/enable_gmet" 'kvm_amd\.enable_gmet is off'
+
+# The fix line names the command, and the kernels are listed.
+d=$scratch/listing
+fake_system "$d" intel
+rm "$d"/sys/module/kvm*/version
+KVM_MBEC_STATUS_ROOT=$d "$tool" status >"$d.txt" 2>&1
+if grep -qx '  fix: with all VMs stopped: rmmod kvm_intel kvm; modprobe kvm_intel' "$d.txt" &&
+	grep -qE "^  $kver +kvm-mbec ${version//+/\\+} +<- running" "$d.txt" &&
+	grep -qE '^  6\.1\.0-47-amd64 +stock \(not supported\)' "$d.txt"; then
+	pass "status: the fix and the installed kernels are listed"
+else
+	fail "status: the fix and the installed kernels are listed" "" "$d.txt"
+fi
+if KVM_MBEC_STATUS_ROOT=$d "$tool" status --json | grep -q '"ours": true, "version": "'"$version"'"'; then
+	pass "status --json: ours for $kver with version $version"
+else
+	fail "status --json: ours for $kver with version $version"
+fi
+
+expect_fail "kvm-mbec: an unknown option is refused (exit 2)" "unknown option '--jsn'" \
+	"$tool" status --jsn
+rc=0
+"$tool" status --jsn >/dev/null 2>&1 || rc=$?
+if [ $rc = 2 ]; then pass "kvm-mbec: bad usage exits 2"; else fail "kvm-mbec: bad usage exits 2" "exit $rc"; fi
+expect "kvm-mbec --version names $version" sh -c "'$tool' --version | grep -qx 'kvm-mbec $version'"
+# On this machine (no VT-x or AMD-V here, or not ours): not active, exit 1.
+rc=0
+"$tool" status >"$TEST_LOGS/t-45-this-machine.txt" 2>&1 || rc=$?
+if [ $rc = 1 ]; then
+	pass "status on this machine: not active:$(sed -n 2p "$TEST_LOGS/t-45-this-machine.txt")"
+else
+	fail "status on this machine: not active" "exit $rc" "$TEST_LOGS/t-45-this-machine.txt"
+fi
+# The man page renders without warnings.
+if command -v groff >/dev/null; then
+	if warn=$(groff -man -Tutf8 -ww -z "$TOP/tools/kvm-mbec.8" 2>&1) && [ -z "$warn" ]; then
+		pass "kvm-mbec.8 renders without warnings"
+	else
+		fail "kvm-mbec.8 renders without warnings" "$warn"
+	fi
+else
+	skip "kvm-mbec.8 renders without warnings" "groff is not installed"
+fi
+# The QEMU -cpu it recommends is the Windows VBS guide's (docs/).
+d=$scratch/advice
+fake_system "$d" intel
+want=$(sed -n 's/^[[:space:]]*\(-cpu [^[:space:]]*\).*/\1/p' "$TOP/docs/windows-vbs-qemu.args")
+got=$(KVM_MBEC_STATUS_ROOT=$d "$tool" status | sed -n 's/^  QEMU: *//p')
+if [ -n "$want" ] && [ "$got" = "$want" ]; then
+	pass "status: the QEMU -cpu is docs/windows-vbs-qemu.args's"
+else
+	fail "status: the QEMU -cpu is docs/windows-vbs-qemu.args's" "got '$got', want '$want'"
+fi
