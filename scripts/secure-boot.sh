@@ -50,7 +50,7 @@ check_secure_boot() {
     2. sudo mokutil --import $cert   (choose a one-time password)
     3. reboot, and in the blue MokManager screen choose 'Enroll MOK',
        confirm the key and enter that password
-    4. run sudo make install again, or reinstall the kernel headers
+    4. run sudo make install again (with the package: apt install --reinstall kvm-mbec-dkms)
   The stock KVM modules were left in place."
 	if [[ $key != pkcs11:* && ! -f $key ]] || [ ! -f "$cert" ]; then
 		die "Secure Boot is enabled, but the DKMS signing key is missing
@@ -64,7 +64,7 @@ $how"
 		;;
 	*"already in the enrollment request"*)
 		die "Secure Boot is enabled, and the DKMS signing certificate $cert is waiting to be enrolled
-  Reboot and confirm it in MokManager ('Enroll MOK'), then run sudo make install again.
+  Reboot and confirm it in MokManager ('Enroll MOK'), then run sudo make install again (or apt install --reinstall kvm-mbec-dkms).
   The stock KVM modules were left in place."
 		;;
 	*)
