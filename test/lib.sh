@@ -124,6 +124,45 @@ vm_host() {
 	fi
 }
 
+# log_of CHECK: the log file expect/expect_fail wrote for CHECK.
+log_of() {
+	echo "$TEST_LOGS/$(echo "$1" | tr -c 'A-Za-z0-9_.-' '_').log"
+}
+
+# log_says NAME CHECK PATTERN: the log of CHECK matches the regex PATTERN.
+log_says() {
+	if grep -qE -- "$3" "$(log_of "$2")"; then
+		pass "$1"
+	else
+		fail "$1" "no /$3/ in the output of: $2" "$(log_of "$2")"
+	fi
+}
+
+# resolves_to DIR: modinfo (so modprobe) finds kvm, kvm_intel and kvm_amd
+# for $kver (the caller's) in DIR.
+resolves_to() {
+	local m path
+	for m in kvm kvm_intel kvm_amd; do
+		path=$(modinfo -k "$kver" -n "$m") || return 1
+		echo "$m: $path"
+		[ "$path" = "$1/${m//_/-}.ko" ] || return 1
+	done
+}
+
+# need_mbec_host LABEL: whether the MBEC-capable Intel host can run here
+# (test/vm/mbec-bochs); if not, a skip (not root) or a failure (making it
+# failed) with the reason, and return 1.
+need_mbec_host() {
+	local rc=0 why
+	why=$("$TOP/test/vm/mbec-bochs" 2>&1) || rc=$?
+	case $rc in
+	0) return 0 ;;
+	77) skip "$1" "$why" ;;
+	*) fail "$1: the MBEC-capable Bochs" "$why" ;;
+	esac
+	return 1
+}
+
 # vm_status LABEL NAME PHASE ACTIVE PATTERN: in the serial log of run NAME,
 # "kvm-mbec status" in the guest at PHASE (stock, ours) said active=ACTIVE
 # (true, false) with a reason matching the extended regex PATTERN.

@@ -68,20 +68,6 @@ if [ ! -e /etc/dkms/no-autoinstall ]; then
 	autoinstall_off=1
 fi
 
-# The log expect/expect_fail wrote for a check of that name.
-log_of() {
-	echo "$TEST_LOGS/$(echo "$1" | tr -c 'A-Za-z0-9_.-' '_').log"
-}
-
-# log_says NAME CHECK PATTERN: the log of CHECK matches the regex PATTERN.
-log_says() {
-	if grep -qE -- "$3" "$(log_of "$2")"; then
-		pass "$1"
-	else
-		fail "$1" "no /$3/ in the output of: $2" "$(log_of "$2")"
-	fi
-}
-
 installed_nowhere() {
 	[ -z "$(dkms status -m "$pkg" 2>/dev/null)" ] && [ ! -e "$src" ] &&
 		[ "$(modinfo -k "$kver" -n kvm)" = "$stock_dir/kvm.ko" ] &&
@@ -182,16 +168,6 @@ expect "the dkms build used the shipped patched tree (no import, no patching)" n
 expect "dkms status: $pkg/$version, $kver: installed" \
 	grep -qE "^$pkg/$version, $kver, x86_64: installed" <(dkms status -m "$pkg")
 
-# resolves_to DIR: modinfo (so modprobe) finds kvm, kvm_intel and kvm_amd
-# for $kver in DIR.
-resolves_to() {
-	local m path
-	for m in kvm kvm_intel kvm_amd; do
-		path=$(modinfo -k "$kver" -n "$m") || return 1
-		echo "$m: $path"
-		[ "$path" = "$1/${m//_/-}.ko" ] || return 1
-	done
-}
 check_ours() {
 	local f
 	resolves_to "$lib/updates/dkms" || return 1

@@ -115,28 +115,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log_of() {
-	echo "$TEST_LOGS/$(echo "$1" | tr -c 'A-Za-z0-9_.-' '_').log"
-}
-# log_says NAME CHECK PATTERN: the log of CHECK matches the regex PATTERN.
-log_says() {
-	if grep -qE -- "$3" "$(log_of "$2")"; then
-		pass "$1"
-	else
-		fail "$1" "no /$3/ in the output of: $2" "$(log_of "$2")"
-	fi
-}
-
-# resolves_to DIR: modinfo (so modprobe) finds kvm, kvm_intel and kvm_amd
-# for $kver in DIR.
-resolves_to() {
-	local m path
-	for m in kvm kvm_intel kvm_amd; do
-		path=$(modinfo -k "$kver" -n "$m") || return 1
-		echo "$m: $path"
-		[ "$path" = "$1/${m//_/-}.ko" ] || return 1
-	done
-}
 # ours VERSION: DKMS has exactly kvm-mbec/VERSION, installed for $kver,
 # and its modules, with VERSION+BASE_VERSION, are the ones modinfo finds.
 ours() {

@@ -8,15 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 label="Intel MBEC host (Bochs 3.0), enable_mbec=1"
-rc=0
-why=$("$TOP/test/vm/mbec-bochs" 2>&1) || rc=$?
-if [ $rc = 77 ]; then
-	skip "$label" "$why"
-	exit 0
-elif [ $rc != 0 ]; then
-	fail "$label: the MBEC-capable Bochs" "$why"
-	exit 0
-fi
+need_mbec_host "$label" || exit 0
 # Bochs 3.0 fails every VM entry of 6.1's KVM, stock too, with APICv
 # ("VMFAIL: VMCS EXEC CTRL: Posted Interrupt Descriptor phy addr malformed"
 # with BOCHS_ERRORS=report): both sides load with enable_apicv=0 there,

@@ -10,15 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 label="kvm-unit-tests MBEC tests in an L1 (Bochs 3.0), enable_mbec=1"
-rc=0
-why=$("$TOP/test/vm/mbec-bochs" 2>&1) || rc=$?
-if [ $rc = 77 ]; then
-	skip "$label" "$why"
-	exit 0
-elif [ $rc != 0 ]; then
-	fail "$label: the MBEC-capable Bochs" "$why"
-	exit 0
-fi
+need_mbec_host "$label" || exit 0
 if [ -z "${KUT:-}" ] || [ ! -f "$KUT/x86/vmx.flat" ]; then
 	skip "$label" "KUT is not set to a built kvm-unit-tests tree (KUT/x86/vmx.flat)"
 	exit 0

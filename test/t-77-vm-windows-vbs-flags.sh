@@ -11,15 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 label="Windows VBS flags on the Intel MBEC host (Bochs 3.0)"
-rc=0
-why=$("$TOP/test/vm/mbec-bochs" 2>&1) || rc=$?
-if [ $rc = 77 ]; then
-	skip "$label" "$why"
-	exit 0
-elif [ $rc != 0 ]; then
-	fail "$label: the MBEC-capable Bochs" "$why"
-	exit 0
-fi
+need_mbec_host "$label" || exit 0
 # enable_apicv=0: see t-72.
 VM_PLAN=vbs VM_APPEND="kvm_intel.enable_apicv=0" VM_TIMEOUT=${VM_TIMEOUT:-2400} \
 	vm_host "$label" intel-mbec kvm_intel/parameters/enable_mbec=Y
