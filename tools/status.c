@@ -121,6 +121,28 @@ static void collect_module(struct module_state *m)
 }
 
 /**
+ * set_vendor() - the vendor, and the names of its feature and module
+ * @s: the status to fill
+ * @cpu: the vendor
+ */
+static void set_vendor(struct status *s, enum cpu_kind cpu)
+{
+	static const struct {
+		const char *feature, *module, *feature_param, *paging_param;
+	} names[] = {
+		[CPU_OTHER] = { "MBEC/GMET", "", "", "" },
+		[CPU_INTEL] = { "MBEC", "kvm_intel", "enable_mbec", "ept" },
+		[CPU_AMD] = { "GMET", "kvm_amd", "enable_gmet", "npt" },
+	};
+
+	s->cpu = cpu;
+	s->feature = names[cpu].feature;
+	s->vendor_module = names[cpu].module;
+	s->feature_param = names[cpu].feature_param;
+	s->paging_param = names[cpu].paging_param;
+}
+
+/**
  * collect_cpu() - what the CPU offers
  * @s: the status to fill
  *
@@ -146,11 +168,7 @@ static void collect_cpu(struct status *s)
 	s->cpu_advanced_info = T_UNKNOWN;
 	s->cpu_feature_source = "none";
 	if (!strcmp(vendor, "GenuineIntel")) {
-		s->cpu = CPU_INTEL;
-		s->feature = "MBEC";
-		s->vendor_module = "kvm_intel";
-		s->feature_param = "enable_mbec";
-		s->paging_param = "ept";
+		set_vendor(s, CPU_INTEL);
 		s->cpu_virt = cpuinfo_has_flag("flags", "vmx") ? T_YES : T_NO;
 		if (cpuinfo_has_flag("vmx flags", "ept")) {
 			s->cpu_paging = T_YES;
@@ -168,11 +186,7 @@ static void collect_cpu(struct status *s)
 			s->cpu_feature_source = "MSRs 0x48b, 0x48c";
 		}
 	} else if (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine")) {
-		s->cpu = CPU_AMD;
-		s->feature = "GMET";
-		s->vendor_module = "kvm_amd";
-		s->feature_param = "enable_gmet";
-		s->paging_param = "npt";
+		set_vendor(s, CPU_AMD);
 		s->cpu_virt = cpuinfo_has_flag("flags", "svm") ? T_YES : T_NO;
 		s->cpu_paging = cpuinfo_has_flag("flags", "npt") ? T_YES : T_NO;
 		s->cpu_advanced_info = T_NO;
@@ -185,11 +199,7 @@ static void collect_cpu(struct status *s)
 			}
 		}
 	} else {
-		s->cpu = CPU_OTHER;
-		s->feature = "MBEC/GMET";
-		s->vendor_module = "";
-		s->feature_param = "";
-		s->paging_param = "";
+		set_vendor(s, CPU_OTHER);
 		s->cpu_virt = T_NO;
 		s->cpu_paging = T_NO;
 	}
