@@ -179,8 +179,26 @@ vm_status() {
 	fi
 }
 
-# The selftests the Intel hosts run: Bochs is slow, and svm_* have no use there.
-VM_INTEL_TESTS="cpuid_test sync_regs_test set_sregs_test kvm_pv_test platform_info_test vmx_msrs_test vmx_tsc_adjust_test vmx_close_while_nested_test"
+# vm_selftest LABEL NAME PHASE TEST STATUS PATTERN: in the serial log of run
+# NAME, selftest TEST on PHASE (stock, ours) ended STATUS (PASS, SKIP, FAIL)
+# with a message matching the extended regex PATTERN.  For what the stock
+# and ours comparison cannot say: that a test ran instead of skipping, or
+# skipped for the right reason.
+vm_selftest() {
+	local label=$1 name=$2 phase=$3 t=$4 st=$5 pattern=$6 log line
+	log=$BUILD/vm/logs/$name.log
+	line=$(tr -d '\r' <"$log" 2>/dev/null |
+		sed -n "s/^KVM-MBEC-RESULT $phase $t //p" | head -n1)
+	if [ "${line%% *}" = "$st" ] && grep -qE -- "$pattern" <<<"${line#* }"; then
+		pass "$label: $t on $phase: $st ${line#* }"
+	else
+		fail "$label: $t on $phase: $st /$pattern/" "got: ${line:-nothing}" "$log"
+	fi
+}
+
+# The selftests the Intel hosts run: Bochs is slow, and svm_* have no use
+# there.  vmx_mbec_test is ours (test/selftests/): it skips without MBEC.
+VM_INTEL_TESTS="cpuid_test sync_regs_test set_sregs_test kvm_pv_test platform_info_test vmx_msrs_test vmx_tsc_adjust_test vmx_close_while_nested_test vmx_mbec_test"
 
 # vm_param_unavailable LABEL HOST MODULE PARAM ALIAS: the ci plan on HOST,
 # with ours loaded with PARAM=1 on a CPU that lacks the feature: PARAM and

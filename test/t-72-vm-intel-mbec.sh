@@ -41,3 +41,9 @@ fi
 vm_status "$label" intel-mbec-ci stock false 'kvm-mbec is not installed for the running kernel'
 vm_status "$label" intel-mbec-ci ours true 'MBEC is on for L1 and offered to nested hypervisors'
 vm_status "$label" intel-mbec-ci ours-default false 'kvm_intel\.enable_mbec is off'
+# Our nested-MBEC selftest (test/selftests/x86_64/vmx_mbec_test.c) runs
+# here: it skips on stock, which offers L1 no MBEC, and must pass on ours:
+# every R/W/XS/XU leaf at CPL0 and CPL3, and the 2M pages under the NX huge
+# page mitigation and eager splitting.
+vm_selftest "$label" intel-mbec-ci stock vmx_mbec_test SKIP 'KVM offers L1 no MBEC'
+vm_selftest "$label" intel-mbec-ci ours vmx_mbec_test PASS ''

@@ -36,6 +36,8 @@ static inline unsigned long kvm_mbec_ept_advanced_info(void)
 }
 
 void vmx_mbec_hardware_setup(void);
-u64 vmx_mbec_pferr_user(unsigned long exit_qualification, bool user_exec_split);
+struct kvm_vcpu;
+u64 vmx_mbec_ept_violation_pferr(struct kvm_vcpu *vcpu,
+				 unsigned long exit_qualification);
 
 #endif /* __KVM_MBEC_VMX_H */

@@ -67,30 +67,47 @@ void vmx_mbec_hardware_setup(void)
 }
 
 /**
- * vmx_mbec_pferr_user() - PFERR_USER_MASK of an EPT violation
+ * vmx_mbec_ept_violation_pferr() - PFERR_USER_MASK and PFERR_PRESENT_MASK
+ *	of an EPT violation
+ * @vcpu: the vCPU; its MMU's root role says whether execute is split
+ *	(has_user_exec_permission: L1 with enable_mbec, or L2 when L1
+ *	enabled MBEC in vmcs12)
  * @exit_qualification: the EPT violation's exit qualification
- * @user_exec_split: the faulting MMU's root has split execute permission
- *	(role.has_user_exec_permission: L1 with enable_mbec, or L2 when
- *	L1 enabled MBEC in vmcs12)
  *
  * With MBEC, PFERR_USER_MASK tells the MMU whether the guest-linear address
- * is a user-mode address (the U/S bit of the guest's own walk, as the
- * advanced exit information reports it; not the CPL), which selects XU
- * over XS for fetches.  It is valid when the exit qualification reports a
- * linear-address translation, which every fetch is.
+ * is a user-mode address (the U/S bit of the guest's own walk, which the
+ * advanced exit information reports in bit 9; not the CPL), which selects
+ * XU over XS for fetches.  Bit 9 is defined only when bits 7 and 8 say the
+ * access was to the translation of a linear address (SDM Table 28-7); for
+ * the others, accesses to the guest's paging structures (never fetches),
+ * the address counts as supervisor.  The entry was present if it granted
+ * any of R, W, XS (bits 3-5) or, with MBEC, XU (bit 6).
  *
- * Without MBEC the EPT MMU keeps taking the read bit in PFERR_USER_MASK:
- * the permission bitmaps ignore it there, and the nested EPT walk reflects
- * it into L1's exit qualification as stock KVM does.
+ * Without MBEC both are stock: PFERR_USER_MASK carries the read bit, which
+ * the permission bitmaps ignore and the nested EPT walk reflects into L1's
+ * exit qualification, and XU is not looked at.
  *
- * Return: PFERR_USER_MASK or 0.
+ * Return: PFERR_USER_MASK and PFERR_PRESENT_MASK, each or 0.
  */
-u64 vmx_mbec_pferr_user(unsigned long exit_qualification, bool user_exec_split)
+u64 vmx_mbec_ept_violation_pferr(struct kvm_vcpu *vcpu,
+				 unsigned long exit_qualification)
 {
-	if (!user_exec_split)
-		return (exit_qualification & EPT_VIOLATION_ACC_READ) ?
-		       PFERR_USER_MASK : 0;
+	bool user_exec_split = vcpu->arch.mmu->root_role.has_user_exec_permission;
+	const unsigned long gva_final = EPT_VIOLATION_GVA_IS_VALID |
+					EPT_VIOLATION_GVA_TRANSLATED;
+	unsigned long prot = EPT_VIOLATION_RWX_MASK;
+	u64 pferr = 0;
 
-	return (exit_qualification & KVM_MBEC_EPT_VIOLATION_GVA_USER) ?
-	       PFERR_USER_MASK : 0;
+	if (!user_exec_split) {
+		if (exit_qualification & EPT_VIOLATION_ACC_READ)
+			pferr |= PFERR_USER_MASK;
+	} else {
+		prot |= KVM_MBEC_EPT_VIOLATION_USER_EXEC;
+		if ((exit_qualification & gva_final) == gva_final &&
+		    (exit_qualification & KVM_MBEC_EPT_VIOLATION_GVA_USER))
+			pferr |= PFERR_USER_MASK;
+	}
+	if (exit_qualification & prot)
+		pferr |= PFERR_PRESENT_MASK;
+	return pferr;
 }

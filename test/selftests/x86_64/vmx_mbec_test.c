@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmx_mbec_test: an L1 hypervisor that enables mode-based execute control
+ * (MBEC) in vmcs12 and runs L2 over EPT entries of every R/W/XS/XU
+ * combination, then over 2 MiB EPT entries under the NX huge page
+ * mitigation and eager page splitting.
+ *
+ * The expectations come from the Intel SDM, vol. 3C: 29.3.3.2 "EPT
+ * Violations" (with MBEC, an instruction fetch from a supervisor-mode
+ * linear address needs XS, bit 2, and one from a user-mode linear address
+ * needs XU, bit 10, in every EPT entry of the translation; data accesses
+ * ignore XU) and Table 28-7 "Exit Qualification for EPT Violations"
+ * (bits 0-2 the access, 3-5 R/W/XS, 6 XU with MBEC, 7 and 8 the linear
+ * address, 9 user-mode linear address when the CPU reports advanced
+ * VM-exit information for EPT violations).  A linear address is
+ * user-mode when U/S is 1 in every paging-structure entry mapping it
+ * (SDM 4.6), whatever the CPL.
+ *
+ * On a host where KVM does not offer MBEC to L1 the test reports SKIP.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_util.h"
+#include "kvm_util.h"
+#include "processor.h"
+#include "vmx.h"
+
+#define SECONDARY_EXEC_MODE_BASED_EPT_EXEC	BIT(22)
+#define VMX_EPT_VPID_CAP_ADVANCED_INFO		BIT_ULL(22)
+#define VMX_EPT_VPID_CAP_2M_PAGES		BIT_ULL(16)
+#define VMX_EPT_VPID_CAP_EXEC_ONLY		BIT_ULL(0)
+
+#define EPT_R		BIT_ULL(0)
+#define EPT_W		BIT_ULL(1)
+#define EPT_XS		BIT_ULL(2)
+#define EPT_WB		(6ULL << 3)
+#define EPT_LARGE	BIT_ULL(7)
+#define EPT_A		BIT_ULL(8)
+#define EPT_D		BIT_ULL(9)
+#define EPT_XU		BIT_ULL(10)
+#define EPT_PERMS	(EPT_R | EPT_W | EPT_XS | EPT_XU)
+
+#define QUAL_READ	BIT_ULL(0)
+#define QUAL_WRITE	BIT_ULL(1)
+#define QUAL_FETCH	BIT_ULL(2)
+#define QUAL_PERM_SHIFT	3	/* bits 3-5 R/W/XS, bit 6 XU */
+#define QUAL_GLA_VALID	BIT_ULL(7)
+#define QUAL_GLA_FINAL	BIT_ULL(8)
+#define QUAL_USER_GLA	BIT_ULL(9)
+
+/* L1 physical = L1 linear = L2 physical, for every test page. */
+#define MATRIX_GPA	0xc0000000ULL	/* slot 1: 4 KiB pages, one per case */
+#define SPLIT_GPA	0xc0200000ULL	/* slot 2: 2 MiB XS-only, dirty-logged */
+#define NXHUGE_GPA	0xc0400000ULL	/* slot 3: 2 MiB XU-only */
+#define CONTROL_GPA	0xc0600000ULL	/* slot 4: 2 MiB XS-only, supervisor */
+#define NR_2M		4
+#define SIZE_2M		0x200000ULL
+#define DATA_OFFSET	0x800		/* read and write target in a page */
+
+#define MATRIX_SLOT	1
+#define SPLIT_SLOT	2
+#define NXHUGE_SLOT	3
+#define CONTROL_SLOT	4
+
+/* The stub page: user-mode, R + XS + XU; L2 runs its code at CPL0 or 3. */
+#define STUB_GPA	MATRIX_GPA
+#define STUB_READ	0x0
+#define STUB_WRITE	0x20
+#define STUB_POINTER	0x100
+
+enum op { OP_FETCH, OP_READ, OP_WRITE };
+static const char * const op_name[] = { "fetch", "read", "write" };
+
+/* Host-side actions between two L2 runs (GUEST_SYNC from L1). */
+enum sync {
+	SYNC_NONE,
+	SYNC_CONTROL_BASELINE,	/* before the first 2M access */
+	SYNC_CONTROL_READ_DONE,	/* the read made a 2M SPTE */
+	SYNC_NX_BASELINE,	/* the control's fetch split it */
+	SYNC_NX_READ_DONE,	/* the read made a 2M SPTE */
+	SYNC_NX_FETCH_DONE,	/* the fetch had to split it */
+	SYNC_SPLIT_READ_DONE,	/* 2M SPTE made; now turn on dirty logging */
+};
+
+struct mbec_case {
+	/* Set by the host. */
+	u64 target;	/* L2 linear = physical address accessed */
+	u64 ept;		/* the leaf's R/W/XS/XU */
+	u8 op;
+	u8 cpl;
+	u8 user;		/* U/S of the guest translation of target */
+	u8 sync_before;
+	/* Set by L1. */
+	u32 exit_reason;
+	u64 qual;
+	u64 gpa;
+};
+
+#define MAX_CASES	160
+
+struct mbec_cases {
+	u64 nr;
+	u64 done;
+	struct mbec_case c[MAX_CASES];
+};
+
+/* Read and write stubs: mov rax, [rip + d]; mov rax, [rax] or mov [rax], rax; vmcall */
+static const u8 stub_read[] = {
+	0x48, 0x8b, 0x05, STUB_POINTER - STUB_READ - 7, 0, 0, 0,
+	0x48, 0x8b, 0x00, 0x0f, 0x01, 0xc1,
+};
+
+static const u8 stub_write[] = {
+	0x48, 0x8b, 0x05, STUB_POINTER - STUB_WRITE - 7, 0, 0, 0,
+	0x48, 0x89, 0x00, 0x0f, 0x01, 0xc1,
+};
+
+static const u8 vmcall_insn[] = { 0x0f, 0x01, 0xc1 };
+
+static void l2_set_cpl(u8 cpl)
+{
+	u16 rpl = cpl ? 3 : 0;
+
+	vmwrite(GUEST_CS_SELECTOR, (vmreadz(HOST_CS_SELECTOR) & ~3) | rpl);
+	vmwrite(GUEST_SS_SELECTOR, (vmreadz(HOST_SS_SELECTOR) & ~3) | rpl);
+	/* Long-mode code, DPL = CPL; data, DPL = CPL (SDM 27.3.1.2). */
+	vmwrite(GUEST_CS_AR_BYTES, cpl ? 0xa0fb : 0xa09b);
+	vmwrite(GUEST_SS_AR_BYTES, cpl ? 0xc0f3 : 0xc093);
+}
+
+static void l1_guest_code(struct vmx_pages *vmx, struct mbec_cases *cases)
+{
+	u64 *pointer = (u64 *)(STUB_GPA + STUB_POINTER);
+	bool launched = false;
+	u64 i;
+
+	GUEST_ASSERT(prepare_for_vmx_operation(vmx));
+	GUEST_ASSERT(load_vmcs(vmx));
+	prepare_vmcs(vmx, NULL, NULL);
+	vmwrite(SECONDARY_VM_EXEC_CONTROL, vmreadz(SECONDARY_VM_EXEC_CONTROL) |
+		SECONDARY_EXEC_MODE_BASED_EPT_EXEC);
+
+	for (i = 0; i < cases->nr; i++) {
+		struct mbec_case *c = &cases->c[i];
+		int r;
+
+		if (c->sync_before != SYNC_NONE)
+			GUEST_SYNC(c->sync_before);
+
+		*pointer = c->target;
+		switch (c->op) {
+		case OP_FETCH:
+			vmwrite(GUEST_RIP, c->target);
+			break;
+		case OP_READ:
+			vmwrite(GUEST_RIP, STUB_GPA + STUB_READ);
+			break;
+		default:
+			vmwrite(GUEST_RIP, STUB_GPA + STUB_WRITE);
+			break;
+		}
+		vmwrite(GUEST_RFLAGS, 2);
+		l2_set_cpl(c->cpl);
+
+		r = launched ? vmresume() : vmlaunch();
+		GUEST_ASSERT_1(!r, vmreadz(VM_INSTRUCTION_ERROR));
+		launched = true;
+		c->exit_reason = vmreadz(VM_EXIT_REASON);
+		c->qual = vmreadz(EXIT_QUALIFICATION);
+		c->gpa = vmreadz(GUEST_PHYSICAL_ADDRESS);
+		cases->done = i + 1;
+	}
+	GUEST_DONE();
+}
+
+/* Host side: EPT and guest page tables. */
+
+/**
+ * ept_set_leaf - map one L2 page to the same L1 physical address
+ * @vm: the VM
+ * @vmx: the L1 hypervisor's pages (its EPT root)
+ * @gpa: the address, aligned to the page size
+ * @level: PG_LEVEL_4K or PG_LEVEL_2M
+ * @perms: EPT_R, EPT_W, EPT_XS and EPT_XU of the leaf
+ *
+ * Non-leaf entries are created with every permission, XU included, so
+ * that the leaf alone decides the access.
+ */
+static void ept_set_leaf(struct kvm_vm *vm, struct vmx_pages *vmx,
+			 u64 gpa, int level, u64 perms)
+{
+	u64 *pt = vmx->eptp_hva, *e;
+	int l;
+
+	for (l = PG_LEVEL_512G; l > level; l--) {
+		e = &pt[(gpa >> PG_LEVEL_SHIFT(l)) & 0x1ff];
+		if (!(*e & (EPT_R | EPT_W | EPT_XS)))
+			*e = vm_alloc_page_table(vm) | EPT_R | EPT_W | EPT_XS;
+		TEST_ASSERT(!(*e & EPT_LARGE), "EPT hugepage in the way of 0x%lx", gpa);
+		pt = addr_gpa2hva(vm, *e & PHYSICAL_PAGE_MASK);
+	}
+	e = &pt[(gpa >> PG_LEVEL_SHIFT(level)) & 0x1ff];
+	*e = gpa | perms | EPT_WB | EPT_A | EPT_D |
+	     (level > PG_LEVEL_4K ? EPT_LARGE : 0);
+}
+
+/**
+ * ept_allow_user_exec - set XU in every non-leaf EPT entry
+ * @vm: the VM
+ * @pt: a page of the EPT
+ * @level: its level
+ *
+ * The library's EPT helpers know nothing of XU; without it in the upper
+ * levels no user-mode fetch could succeed.
+ */
+static void ept_allow_user_exec(struct kvm_vm *vm, u64 *pt, int level)
+{
+	int i;
+
+	if (level == PG_LEVEL_4K)
+		return;
+	for (i = 0; i < 512; i++) {
+		if (!(pt[i] & (EPT_R | EPT_W | EPT_XS)) || (pt[i] & EPT_LARGE))
+			continue;
+		pt[i] |= EPT_XU;
+		ept_allow_user_exec(vm, addr_gpa2hva(vm, pt[i] & PHYSICAL_PAGE_MASK),
+				    level - 1);
+	}
+}
+
+/**
+ * guest_set_user - make a linear address user-mode in L1's page tables
+ * @vm: the VM
+ * @gva: the address, mapped with 4 KiB pages
+ * @user: the leaf's U/S; the upper levels always get U/S = 1
+ */
+static void guest_set_user(struct kvm_vm *vm, u64 gva, bool user)
+{
+	u64 *pt = addr_gpa2hva(vm, vm->pgd), *e;
+	int l;
+
+	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
+		e = &pt[(gva >> PG_LEVEL_SHIFT(l)) & 0x1ff];
+		TEST_ASSERT(*e & PTE_PRESENT_MASK, "0x%lx not mapped", gva);
+		if (l > PG_LEVEL_4K || user)
+			*e |= PTE_USER_MASK;
+		else
+			*e &= ~PTE_USER_MASK;
+		pt = addr_gpa2hva(vm, *e & PHYSICAL_PAGE_MASK);
+	}
+}
+
+/* The expectations, from the SDM (see the top of the file). */
+
+static bool access_allowed(const struct mbec_case *c)
+{
+	switch (c->op) {
+	case OP_FETCH:
+		return c->ept & (c->user ? EPT_XU : EPT_XS);
+	case OP_READ:
+		return c->ept & EPT_R;
+	default:
+		return c->ept & EPT_W;
+	}
+}
+
+static u64 expected_qual(const struct mbec_case *c, bool advanced)
+{
+	static const u64 access[] = { QUAL_FETCH, QUAL_READ, QUAL_WRITE };
+	u64 q = access[c->op] | QUAL_GLA_VALID | QUAL_GLA_FINAL;
+
+	q |= (c->ept & (EPT_R | EPT_W | EPT_XS)) << QUAL_PERM_SHIFT;
+	if (c->ept & EPT_XU)
+		q |= BIT_ULL(6);
+	if (advanced && c->user)
+		q |= QUAL_USER_GLA;
+	return q;
+}
+
+static u64 expected_gpa(const struct mbec_case *c)
+{
+	return c->op == OP_FETCH ? c->target : c->target + DATA_OFFSET;
+}
+
+static int check_case(const struct mbec_case *c, bool advanced, const char *what)
+{
+	u64 mask = GENMASK_ULL(advanced ? 9 : 8, 0);
+	char name[160];
+
+	snprintf(name, sizeof(name), "%s: CPL%d %s of a %s page, EPT %c%c%c%c",
+		 what, c->cpl, op_name[c->op], c->user ? "user" : "supervisor",
+		 c->ept & EPT_R ? 'R' : '-', c->ept & EPT_W ? 'W' : '-',
+		 c->ept & EPT_XS ? 'S' : '-', c->ept & EPT_XU ? 'U' : '-');
+
+	if (access_allowed(c)) {
+		if (c->exit_reason == EXIT_REASON_VMCALL)
+			return 0;
+		printf("FAIL %s: allowed, but L1 got exit %u qual 0x%lx gpa 0x%lx\n",
+		       name, c->exit_reason, c->qual, c->gpa);
+		return 1;
+	}
+	if (c->exit_reason != EXIT_REASON_EPT_VIOLATION) {
+		printf("FAIL %s: must be an EPT violation, L1 got exit %u\n",
+		       name, c->exit_reason);
+		return 1;
+	}
+	/*
+	 * Bochs 3.0 reports the page's address for data accesses; compare
+	 * those at page granularity.
+	 */
+	if ((c->qual & mask) != expected_qual(c, advanced) ||
+	    (c->op == OP_FETCH ? c->gpa != expected_gpa(c) :
+	     (c->gpa ^ expected_gpa(c)) >> 12)) {
+		printf("FAIL %s: qual 0x%lx gpa 0x%lx, expected qual 0x%lx gpa 0x%lx (bits 0-%d)\n",
+		       name, c->qual & mask, c->gpa, expected_qual(c, advanced),
+		       expected_gpa(c), advanced ? 9 : 8);
+		return 1;
+	}
+	return 0;
+}
+
+static struct mbec_case *add_case(struct mbec_cases *cases, u64 target,
+				  u64 ept, bool user, enum op op, int cpl)
+{
+	struct mbec_case *c;
+
+	TEST_ASSERT(cases->nr < MAX_CASES, "too many cases");
+	c = &cases->c[cases->nr++];
+	c->target = target;
+	c->ept = ept;
+	c->user = user;
+	c->op = op;
+	c->cpl = cpl;
+	return c;
+}
+
+/* R/W/XS/XU combinations that are not EPT misconfigurations (W needs R). */
+static bool ept_valid(u64 perms, bool exec_only)
+{
+	if ((perms & EPT_W) && !(perms & EPT_R))
+		return false;
+	if (!(perms & EPT_R) && (perms & (EPT_XS | EPT_XU)) && !exec_only)
+		return false;
+	return true;
+}
+
+static const char *nx_param = "/sys/module/kvm/parameters/nx_huge_pages";
+static char nx_saved[8];
+
+static bool nx_huge_pages_force(void)
+{
+	int fd = open(nx_param, O_RDWR);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, nx_saved, sizeof(nx_saved) - 1);
+	if (n <= 0 || pwrite(fd, "force", 5, 0) != 5) {
+		close(fd);
+		return false;
+	}
+	nx_saved[n] = 0;
+	close(fd);
+	return true;
+}
+
+static void nx_huge_pages_restore(void)
+{
+	int fd = open(nx_param, O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, nx_saved, strlen(nx_saved)) < 0)
+			perror(nx_param);
+		close(fd);
+	}
+}
+
+static int huge_failures;
+
+static void huge_check(struct kvm_vm *vm, bool ok, const char *what)
+{
+	if (!ok)
+		huge_failures++;
+	printf("%s %s (pages_2m %lu, pages_4k %lu, nx_lpage_splits %lu)\n",
+	       ok ? "PASS" : "FAIL", what, vm_get_stat(vm, "pages_2m"),
+	       vm_get_stat(vm, "pages_4k"), vm_get_stat(vm, "nx_lpage_splits"));
+}
+
+int main(int argc, char *argv[])
+{
+	u64 procbased2, ept_cap, perms, gpa, baseline = 0, splits = 0;
+	struct mbec_cases *cases;
+	vm_vaddr_t vmx_gva, cases_gva;
+	struct kvm_vcpu *vcpu;
+	struct vmx_pages *vmx;
+	int failures = 0, i;
+	bool advanced, exec_only, huge, user, nx_forced = false;
+	struct kvm_vm *vm;
+	struct ucall uc;
+	u8 *hva;
+
+	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
+
+	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
+	procbased2 = vcpu_get_msr(vcpu, MSR_IA32_VMX_PROCBASED_CTLS2) >> 32;
+	__TEST_REQUIRE(procbased2 & SECONDARY_EXEC_ENABLE_EPT,
+		       "KVM offers L1 no EPT");
+	__TEST_REQUIRE(procbased2 & SECONDARY_EXEC_MODE_BASED_EPT_EXEC,
+		       "KVM offers L1 no MBEC (IA32_VMX_PROCBASED_CTLS2 bit 54): needs kvm_intel.enable_mbec=1 on a CPU with MBEC");
+	ept_cap = vcpu_get_msr(vcpu, MSR_IA32_VMX_EPT_VPID_CAP);
+	advanced = ept_cap & VMX_EPT_VPID_CAP_ADVANCED_INFO;
+	exec_only = ept_cap & VMX_EPT_VPID_CAP_EXEC_ONLY;
+	huge = ept_cap & VMX_EPT_VPID_CAP_2M_PAGES;
+	pr_info("L1 sees MBEC; advanced EPT violation info %s, execute-only %s, 2M pages %s\n",
+		advanced ? "yes" : "no", exec_only ? "yes" : "no", huge ? "yes" : "no");
+
+	vmx = vcpu_alloc_vmx(vm, &vmx_gva);
+	cases_gva = vm_vaddr_alloc(vm, sizeof(*cases), KVM_UTIL_MIN_VADDR);
+	cases = addr_gva2hva(vm, cases_gva);
+	vcpu_args_set(vcpu, 2, vmx_gva, cases_gva);
+
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS_THP, MATRIX_GPA,
+				    MATRIX_SLOT, SIZE_2M / 4096, 0);
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS_THP, SPLIT_GPA,
+				    SPLIT_SLOT, SIZE_2M / 4096, 0);
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS_THP, NXHUGE_GPA,
+				    NXHUGE_SLOT, SIZE_2M / 4096, 0);
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS_THP, CONTROL_GPA,
+				    CONTROL_SLOT, SIZE_2M / 4096, 0);
+	virt_map(vm, MATRIX_GPA, MATRIX_GPA, NR_2M * SIZE_2M / 4096);
+	for (gpa = MATRIX_GPA; gpa < CONTROL_GPA; gpa += 4096)
+		guest_set_user(vm, gpa, true);
+	guest_set_user(vm, CONTROL_GPA, false);
+
+	prepare_eptp(vmx, vm, 0);
+	nested_map_memslot(vmx, vm, 0);
+
+	hva = addr_gpa2hva(vm, STUB_GPA);
+	memcpy(hva + STUB_READ, stub_read, sizeof(stub_read));
+	memcpy(hva + STUB_WRITE, stub_write, sizeof(stub_write));
+	ept_set_leaf(vm, vmx, STUB_GPA, PG_LEVEL_4K, EPT_R | EPT_XS | EPT_XU);
+
+	/* 4 KiB pages: one per U/S and EPT permission, each accessed every way. */
+	gpa = MATRIX_GPA + 4096;
+	for (user = false; ; user = true) {
+		for (perms = 0; perms <= EPT_PERMS; perms++) {
+			if ((perms & ~EPT_PERMS) || !ept_valid(perms, exec_only))
+				continue;
+			hva = addr_gpa2hva(vm, gpa);
+			memcpy(hva, vmcall_insn, sizeof(vmcall_insn));
+			ept_set_leaf(vm, vmx, gpa, PG_LEVEL_4K, perms);
+			guest_set_user(vm, gpa, user);
+			for (i = OP_FETCH; i <= OP_WRITE; i++) {
+				add_case(cases, gpa, perms, user, i, 0);
+				/* CPL3 reaches user-mode pages only (else #PF). */
+				if (user)
+					add_case(cases, gpa, perms, user, i, 3);
+			}
+			gpa += 4096;
+		}
+		if (user)
+			break;
+	}
+
+	/*
+	 * 2 MiB pages under the NX huge page mitigation.  XU-only: a read
+	 * maps it huge, and that SPTE must not be executable, so the fetch
+	 * after it must fault in L0 and split (nx_lpage_splits).  XS-only,
+	 * user-mode: a read maps it huge, dirty logging splits it eagerly,
+	 * and the split must not make it user-executable.
+	 */
+	if (huge)
+		nx_forced = nx_huge_pages_force();
+	if (nx_forced) {
+		/*
+		 * The control, as stock KVM does it: a supervisor-mode fetch
+		 * from an XS 2M page splits it.  Without this the checks below
+		 * could pass with the mitigation off.
+		 */
+		memcpy(addr_gpa2hva(vm, CONTROL_GPA), vmcall_insn, sizeof(vmcall_insn));
+		ept_set_leaf(vm, vmx, CONTROL_GPA, PG_LEVEL_2M, EPT_R | EPT_XS);
+		add_case(cases, CONTROL_GPA, EPT_R | EPT_XS, false, OP_READ, 0)->sync_before =
+			SYNC_CONTROL_BASELINE;
+		add_case(cases, CONTROL_GPA, EPT_R | EPT_XS, false, OP_FETCH, 0)->sync_before =
+			SYNC_CONTROL_READ_DONE;
+
+		memcpy(addr_gpa2hva(vm, NXHUGE_GPA), vmcall_insn, sizeof(vmcall_insn));
+		ept_set_leaf(vm, vmx, NXHUGE_GPA, PG_LEVEL_2M, EPT_R | EPT_XU);
+		add_case(cases, NXHUGE_GPA, EPT_R | EPT_XU, true, OP_READ, 0)->sync_before =
+			SYNC_NX_BASELINE;
+		add_case(cases, NXHUGE_GPA, EPT_R | EPT_XU, true, OP_FETCH, 0)->sync_before =
+			SYNC_NX_READ_DONE;
+
+		memcpy(addr_gpa2hva(vm, SPLIT_GPA), vmcall_insn, sizeof(vmcall_insn));
+		ept_set_leaf(vm, vmx, SPLIT_GPA, PG_LEVEL_2M, EPT_R | EPT_XS);
+		add_case(cases, SPLIT_GPA, EPT_R | EPT_XS, true, OP_READ, 0)->sync_before =
+			SYNC_NX_FETCH_DONE;
+		add_case(cases, SPLIT_GPA, EPT_R | EPT_XS, true, OP_FETCH, 0)->sync_before =
+			SYNC_SPLIT_READ_DONE;
+		add_case(cases, SPLIT_GPA, EPT_R | EPT_XS, true, OP_FETCH, 3);
+	} else {
+		printf("SKIP 2M cases: %s\n", huge ? "cannot set kvm.nx_huge_pages=force" :
+		       "L1 has no 2M EPT pages");
+	}
+	ept_allow_user_exec(vm, vmx->eptp_hva, PG_LEVEL_512G);
+
+	for (;;) {
+		vcpu_run(vcpu);
+		TEST_ASSERT(vcpu->run->exit_reason == KVM_EXIT_IO,
+			    "L1 exited to userspace with %u (%s)", vcpu->run->exit_reason,
+			    exit_reason_str(vcpu->run->exit_reason));
+		switch (get_ucall(vcpu, &uc)) {
+		case UCALL_ABORT:
+			REPORT_GUEST_ASSERT_1(uc, "VM-instruction error %lu");
+			break;
+		case UCALL_SYNC:
+			switch (uc.args[1]) {
+			case SYNC_CONTROL_BASELINE:
+				baseline = vm_get_stat(vm, "pages_2m");
+				splits = vm_get_stat(vm, "nx_lpage_splits");
+				break;
+			case SYNC_CONTROL_READ_DONE:
+				huge_check(vm, vm_get_stat(vm, "pages_2m") > baseline,
+					   "control, XS-only supervisor 2M: a read maps it with a 2M SPTE");
+				break;
+			case SYNC_NX_BASELINE:
+				huge_check(vm, vm_get_stat(vm, "nx_lpage_splits") > splits,
+					   "control, XS-only supervisor 2M: the fetch split it (the NX huge page mitigation is on)");
+				baseline = vm_get_stat(vm, "pages_2m");
+				splits = vm_get_stat(vm, "nx_lpage_splits");
+				break;
+			case SYNC_NX_READ_DONE:
+				huge_check(vm, vm_get_stat(vm, "pages_2m") > baseline,
+					   "XU-only 2M: a read maps it with a 2M SPTE");
+				baseline = vm_get_stat(vm, "pages_2m");
+				break;
+			case SYNC_NX_FETCH_DONE:
+				huge_check(vm, vm_get_stat(vm, "nx_lpage_splits") > splits,
+					   "XU-only 2M: the 2M SPTE is not executable under the NX huge page mitigation (the fetch split it)");
+				baseline = vm_get_stat(vm, "pages_2m");
+				break;
+			case SYNC_SPLIT_READ_DONE:
+				huge_check(vm, vm_get_stat(vm, "pages_2m") > baseline,
+					   "XS-only 2M: a read maps it with a 2M SPTE");
+				baseline = vm_get_stat(vm, "pages_2m");
+				vm_mem_region_set_flags(vm, SPLIT_SLOT, KVM_MEM_LOG_DIRTY_PAGES);
+				huge_check(vm, vm_get_stat(vm, "pages_2m") < baseline,
+					   "XS-only 2M: dirty logging splits it eagerly");
+				break;
+			}
+			continue;
+		case UCALL_DONE:
+			break;
+		default:
+			TEST_FAIL("Unknown ucall %lu", uc.cmd);
+		}
+		break;
+	}
+	if (nx_forced)
+		nx_huge_pages_restore();
+
+	TEST_ASSERT(cases->done == cases->nr, "L1 ran %lu of %lu cases",
+		    cases->done, cases->nr);
+	for (i = 0; i < cases->nr; i++) {
+		const struct mbec_case *c = &cases->c[i];
+
+		failures += check_case(c, advanced, c->target >= SPLIT_GPA ?
+				       "2M" : "4K");
+	}
+	printf("%lu cases, %d failed; 2M checks: %d failed\n", cases->nr,
+	       failures, huge_failures);
+	TEST_ASSERT(!failures && !huge_failures, "%d cases and %d 2M checks failed",
+		    failures, huge_failures);
+	kvm_vm_free(vm);
+	return 0;
+}
