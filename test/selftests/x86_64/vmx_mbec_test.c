@@ -72,8 +72,9 @@
 #define STUB_WRITE	0x20
 #define STUB_POINTER	0x100
 
-enum op { OP_FETCH, OP_READ, OP_WRITE };
-static const char * const op_name[] = { "fetch", "read", "write" };
+/* OP_MMIO: an MMIO read that L0 emulates, from code on the target page. */
+enum op { OP_FETCH, OP_READ, OP_WRITE, OP_MMIO };
+static const char * const op_name[] = { "fetch", "read", "write", "emulated MMIO read" };
 
 /* Host-side actions between two L2 runs (GUEST_SYNC from L1). */
 enum sync {
@@ -92,6 +93,7 @@ struct mbec_case {
 	u64 ept;		/* the leaf's R/W/XS/XU */
 	u8 op;
 	u8 cpl;
+	u8 paging_off;		/* L2 in 32-bit protected mode, CR0.PG = 0 */
 	u8 user;		/* U/S of the guest translation of target */
 	u8 sync_before;
 	/* Set by L1. */
@@ -103,6 +105,7 @@ struct mbec_case {
 #define MAX_CASES	160
 
 struct mbec_cases {
+	u64 unrestricted;	/* some case needs "unrestricted guest" */
 	u64 nr;
 	u64 done;
 	struct mbec_case c[MAX_CASES];
@@ -121,28 +124,62 @@ static const u8 stub_write[] = {
 
 static const u8 vmcall_insn[] = { 0x0f, 0x01, 0xc1 };
 
-static void l2_set_cpl(u8 cpl)
+/*
+ * 32-bit code for OP_MMIO: mov eax, [MMIO_GPA]; vmcall.  MMIO_GPA has no
+ * memslot, so L0 emulates the read and fetches the instruction itself.
+ */
+#define MMIO_GPA	0xd0000000U
+static const u8 stub_mmio[] = {
+	0xa1, MMIO_GPA & 0xff, (MMIO_GPA >> 8) & 0xff, (MMIO_GPA >> 16) & 0xff,
+	MMIO_GPA >> 24, 0x0f, 0x01, 0xc1,
+};
+
+/* L1's 64-bit L2 state, saved before the first case changes it. */
+struct l2_long_mode {
+	u64 cr0, entry_controls, efer;
+};
+
+static void l2_set_mode(const struct mbec_case *c, const struct l2_long_mode *lm)
 {
-	u16 rpl = cpl ? 3 : 0;
+	u16 rpl = c->cpl ? 3 : 0;
 
 	vmwrite(GUEST_CS_SELECTOR, (vmreadz(HOST_CS_SELECTOR) & ~3) | rpl);
 	vmwrite(GUEST_SS_SELECTOR, (vmreadz(HOST_SS_SELECTOR) & ~3) | rpl);
+	if (c->paging_off) {
+		/* 32-bit protected mode without paging (SDM 27.3.1.1). */
+		vmwrite(GUEST_CR0, lm->cr0 & ~X86_CR0_PG);
+		vmwrite(VM_ENTRY_CONTROLS, lm->entry_controls & ~VM_ENTRY_IA32E_MODE);
+		vmwrite(GUEST_IA32_EFER, lm->efer & ~(EFER_LME | EFER_LMA));
+		vmwrite(GUEST_CS_AR_BYTES, 0xc09b);
+		vmwrite(GUEST_SS_AR_BYTES, 0xc093);
+		return;
+	}
+	vmwrite(GUEST_CR0, lm->cr0);
+	vmwrite(VM_ENTRY_CONTROLS, lm->entry_controls);
+	vmwrite(GUEST_IA32_EFER, lm->efer);
 	/* Long-mode code, DPL = CPL; data, DPL = CPL (SDM 27.3.1.2). */
-	vmwrite(GUEST_CS_AR_BYTES, cpl ? 0xa0fb : 0xa09b);
-	vmwrite(GUEST_SS_AR_BYTES, cpl ? 0xc0f3 : 0xc093);
+	vmwrite(GUEST_CS_AR_BYTES, c->cpl ? 0xa0fb : 0xa09b);
+	vmwrite(GUEST_SS_AR_BYTES, c->cpl ? 0xc0f3 : 0xc093);
 }
 
 static void l1_guest_code(struct vmx_pages *vmx, struct mbec_cases *cases)
 {
 	u64 *pointer = (u64 *)(STUB_GPA + STUB_POINTER);
+	struct l2_long_mode lm;
 	bool launched = false;
-	u64 i;
+	u64 i, secondary;
 
 	GUEST_ASSERT(prepare_for_vmx_operation(vmx));
 	GUEST_ASSERT(load_vmcs(vmx));
 	prepare_vmcs(vmx, NULL, NULL);
-	vmwrite(SECONDARY_VM_EXEC_CONTROL, vmreadz(SECONDARY_VM_EXEC_CONTROL) |
-		SECONDARY_EXEC_MODE_BASED_EPT_EXEC);
+	secondary = vmreadz(SECONDARY_VM_EXEC_CONTROL) |
+		    SECONDARY_EXEC_MODE_BASED_EPT_EXEC;
+	if (cases->unrestricted)
+		secondary |= SECONDARY_EXEC_UNRESTRICTED_GUEST;
+	vmwrite(SECONDARY_VM_EXEC_CONTROL, secondary);
+	lm.cr0 = vmreadz(GUEST_CR0);
+	lm.entry_controls = vmreadz(VM_ENTRY_CONTROLS);
+	lm.efer = vmreadz(GUEST_IA32_EFER);
 
 	for (i = 0; i < cases->nr; i++) {
 		struct mbec_case *c = &cases->c[i];
@@ -151,9 +188,11 @@ static void l1_guest_code(struct vmx_pages *vmx, struct mbec_cases *cases)
 		if (c->sync_before != SYNC_NONE)
 			GUEST_SYNC(c->sync_before);
 
-		*pointer = c->target;
+		/* The stubs' data access, away from the page's vmcall. */
+		*pointer = c->target + DATA_OFFSET;
 		switch (c->op) {
 		case OP_FETCH:
+		case OP_MMIO:
 			vmwrite(GUEST_RIP, c->target);
 			break;
 		case OP_READ:
@@ -164,7 +203,7 @@ static void l1_guest_code(struct vmx_pages *vmx, struct mbec_cases *cases)
 			break;
 		}
 		vmwrite(GUEST_RFLAGS, 2);
-		l2_set_cpl(c->cpl);
+		l2_set_mode(c, &lm);
 
 		r = launched ? vmresume() : vmlaunch();
 		GUEST_ASSERT_1(!r, vmreadz(VM_INSTRUCTION_ERROR));
@@ -260,6 +299,7 @@ static bool access_allowed(const struct mbec_case *c)
 {
 	switch (c->op) {
 	case OP_FETCH:
+	case OP_MMIO:
 		return c->ept & (c->user ? EPT_XU : EPT_XS);
 	case OP_READ:
 		return c->ept & EPT_R;
@@ -270,7 +310,7 @@ static bool access_allowed(const struct mbec_case *c)
 
 static u64 expected_qual(const struct mbec_case *c, bool advanced)
 {
-	static const u64 access[] = { QUAL_FETCH, QUAL_READ, QUAL_WRITE };
+	static const u64 access[] = { QUAL_FETCH, QUAL_READ, QUAL_WRITE, QUAL_FETCH };
 	u64 q = access[c->op] | QUAL_GLA_VALID | QUAL_GLA_FINAL;
 
 	q |= (c->ept & (EPT_R | EPT_W | EPT_XS)) << QUAL_PERM_SHIFT;
@@ -283,7 +323,7 @@ static u64 expected_qual(const struct mbec_case *c, bool advanced)
 
 static u64 expected_gpa(const struct mbec_case *c)
 {
-	return c->op == OP_FETCH ? c->target : c->target + DATA_OFFSET;
+	return c->op == OP_READ || c->op == OP_WRITE ? c->target + DATA_OFFSET : c->target;
 }
 
 static int check_case(const struct mbec_case *c, bool advanced, const char *what)
@@ -291,8 +331,9 @@ static int check_case(const struct mbec_case *c, bool advanced, const char *what
 	u64 mask = GENMASK_ULL(advanced ? 9 : 8, 0);
 	char name[160];
 
-	snprintf(name, sizeof(name), "%s: CPL%d %s of a %s page, EPT %c%c%c%c",
-		 what, c->cpl, op_name[c->op], c->user ? "user" : "supervisor",
+	snprintf(name, sizeof(name), "%s: CPL%d%s %s of a %s page, EPT %c%c%c%c",
+		 what, c->cpl, c->paging_off ? " CR0.PG=0" : "", op_name[c->op],
+		 c->paging_off ? "any (user-mode)" : c->user ? "user" : "supervisor",
 		 c->ept & EPT_R ? 'R' : '-', c->ept & EPT_W ? 'W' : '-',
 		 c->ept & EPT_XS ? 'S' : '-', c->ept & EPT_XU ? 'U' : '-');
 
@@ -308,13 +349,8 @@ static int check_case(const struct mbec_case *c, bool advanced, const char *what
 		       name, c->exit_reason);
 		return 1;
 	}
-	/*
-	 * Bochs 3.0 reports the page's address for data accesses; compare
-	 * those at page granularity.
-	 */
 	if ((c->qual & mask) != expected_qual(c, advanced) ||
-	    (c->op == OP_FETCH ? c->gpa != expected_gpa(c) :
-	     (c->gpa ^ expected_gpa(c)) >> 12)) {
+	    c->gpa != expected_gpa(c)) {
 		printf("FAIL %s: qual 0x%lx gpa 0x%lx, expected qual 0x%lx gpa 0x%lx (bits 0-%d)\n",
 		       name, c->qual & mask, c->gpa, expected_qual(c, advanced),
 		       expected_gpa(c), advanced ? 9 : 8);
@@ -397,7 +433,7 @@ int main(int argc, char *argv[])
 	vm_vaddr_t vmx_gva, cases_gva;
 	struct kvm_vcpu *vcpu;
 	struct vmx_pages *vmx;
-	int failures = 0, i;
+	int failures = 0, mmio_expected = 0, mmio_reads = 0, i;
 	bool advanced, exec_only, huge, user, nx_forced = false;
 	struct kvm_vm *vm;
 	struct ucall uc;
@@ -467,6 +503,32 @@ int main(int argc, char *argv[])
 	}
 
 	/*
+	 * CR0.PG = 0: every linear address is a user-mode address (SDM
+	 * Table 28-7, bit 9), so XU alone decides fetches, at CPL0 too, and
+	 * so it must when L0 fetches an instruction itself to emulate it.
+	 */
+	if (procbased2 & SECONDARY_EXEC_UNRESTRICTED_GUEST) {
+		u64 n = cases->nr, j;
+
+		cases->unrestricted = 1;
+		for (j = 0; j < n; j++) {
+			struct mbec_case *m = &cases->c[j];
+
+			if (m->user && m->op == OP_FETCH && m->cpl == 0)
+				add_case(cases, m->target, m->ept, true, OP_FETCH,
+					 0)->paging_off = 1;
+		}
+		memcpy(addr_gpa2hva(vm, gpa), stub_mmio, sizeof(stub_mmio));
+		ept_set_leaf(vm, vmx, gpa, PG_LEVEL_4K, EPT_R | EPT_XU);
+		add_case(cases, gpa, EPT_R | EPT_XU, true, OP_MMIO, 0)->paging_off = 1;
+		mmio_expected++;
+		ept_set_leaf(vm, vmx, MMIO_GPA, PG_LEVEL_4K, EPT_R | EPT_W);
+		gpa += 4096;
+	} else {
+		printf("SKIP CR0.PG=0 cases: L1 has no unrestricted guest\n");
+	}
+
+	/*
 	 * 2 MiB pages under the NX huge page mitigation.  XU-only: a read
 	 * maps it huge, and that SPTE must not be executable, so the fetch
 	 * after it must fault in L0 and split (nx_lpage_splits).  XS-only,
@@ -510,6 +572,16 @@ int main(int argc, char *argv[])
 
 	for (;;) {
 		vcpu_run(vcpu);
+		if (vcpu->run->exit_reason == KVM_EXIT_MMIO) {
+			TEST_ASSERT(vcpu->run->mmio.phys_addr == MMIO_GPA &&
+				    !vcpu->run->mmio.is_write,
+				    "unexpected MMIO %s at 0x%llx",
+				    vcpu->run->mmio.is_write ? "write" : "read",
+				    vcpu->run->mmio.phys_addr);
+			memset(vcpu->run->mmio.data, 0, sizeof(vcpu->run->mmio.data));
+			mmio_reads++;
+			continue;
+		}
 		TEST_ASSERT(vcpu->run->exit_reason == KVM_EXIT_IO,
 			    "L1 exited to userspace with %u (%s)", vcpu->run->exit_reason,
 			    exit_reason_str(vcpu->run->exit_reason));
@@ -570,6 +642,11 @@ int main(int argc, char *argv[])
 
 		failures += check_case(c, advanced, c->target >= SPLIT_GPA ?
 				       "2M" : "4K");
+	}
+	if (mmio_reads != mmio_expected) {
+		printf("FAIL L0 emulated %d MMIO reads for L2, expected %d\n",
+		       mmio_reads, mmio_expected);
+		failures++;
 	}
 	printf("%lu cases, %d failed; 2M checks: %d failed\n", cases->nr,
 	       failures, huge_failures);
