@@ -54,4 +54,17 @@ else
 	fail "a new mmu commit is exported into src/mmu/ and appended to the series" \
 		"series ends with: $(tail -n 1 "$repo/src/series")"
 fi
+# The area comes from the subject: a nested commit that touches vmx.c and
+# x86.c goes to src/nested/.
+echo "/* kvm-mbec test */" >>"$repo/build/git/arch/x86/kvm/vmx/vmx.c"
+echo "/* kvm-mbec test */" >>"$repo/build/git/arch/x86/kvm/x86.c"
+git -C "$repo/build/git" -c user.name=t -c user.email=t@t commit -q -a -s \
+	-m "KVM: nVMX: test commit"
+make -C "$repo" export-series >/dev/null 2>&1
+if tail -n 1 "$repo/src/series" | grep -q '^nested/[0-9][0-9][0-9][0-9]-KVM-nVMX-test-commit.patch$'; then
+	pass "a commit whose subject says nVMX is exported into src/nested/, whatever files it touches"
+else
+	fail "a commit whose subject says nVMX is exported into src/nested/, whatever files it touches" \
+		"series ends with: $(tail -n 1 "$repo/src/series")"
+fi
 expect "the extended series applies" env BUILD="$repo/build" "$repo/scripts/prepare-tree"
