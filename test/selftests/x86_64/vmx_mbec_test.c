@@ -2,8 +2,11 @@
 /*
  * vmx_mbec_test: an L1 hypervisor that enables mode-based execute control
  * (MBEC) in vmcs12 and runs L2 over EPT entries of every R/W/XS/XU
- * combination, then over 2 MiB EPT entries under the NX huge page
- * mitigation and eager page splitting.
+ * combination at CPL0 and CPL3; again with L2's paging off (CR0.PG=0),
+ * including an instruction that L0 fetches itself to emulate it; then over
+ * 2 MiB EPT entries under the NX huge page mitigation and eager page
+ * splitting.  Also: VM entry with MBEC but without EPT fails; L1 survives
+ * KVM_GET/SET_NESTED_STATE into a new VM with MBEC in vmcs12.
  *
  * The expectations come from the Intel SDM, vol. 3C: 29.3.3.2 "EPT
  * Violations" (with MBEC, an instruction fetch from a supervisor-mode
@@ -16,7 +19,8 @@
  * user-mode when U/S is 1 in every paging-structure entry mapping it
  * (SDM 4.6), whatever the CPL.
  *
- * On a host where KVM does not offer MBEC to L1 the test reports SKIP.
+ * On a host where KVM does not offer MBEC to L1 the test checks that VM
+ * entry with MBEC fails there, and reports SKIP.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,6 +37,8 @@
 #define VMX_EPT_VPID_CAP_ADVANCED_INFO		BIT_ULL(22)
 #define VMX_EPT_VPID_CAP_2M_PAGES		BIT_ULL(16)
 #define VMX_EPT_VPID_CAP_EXEC_ONLY		BIT_ULL(0)
+#define VMX_ERROR_ENTRY_INVALID_CONTROL		7	/* SDM 31.4 */
+#define VMCS12_SECONDARY_OFFSET			804	/* vmcs12.h CHECK_OFFSET */
 
 #define EPT_R		BIT_ULL(0)
 #define EPT_W		BIT_ULL(1)
@@ -85,6 +91,7 @@ enum sync {
 	SYNC_NX_READ_DONE,	/* the read made a 2M SPTE */
 	SYNC_NX_FETCH_DONE,	/* the fetch had to split it */
 	SYNC_SPLIT_READ_DONE,	/* 2M SPTE made; now turn on dirty logging */
+	SYNC_NESTED_STATE,	/* KVM_GET/SET_NESTED_STATE into a new VM */
 };
 
 struct mbec_case {
@@ -162,6 +169,30 @@ static void l2_set_mode(const struct mbec_case *c, const struct l2_long_mode *lm
 	vmwrite(GUEST_SS_AR_BYTES, c->cpl ? 0xc0f3 : 0xc093);
 }
 
+/*
+ * VM entry with MBEC but without EPT fails as an invalid control field
+ * (SDM 27.2.1.1: MBEC requires "enable EPT"); so does MBEC where the
+ * VMX capability MSRs do not allow it (27.2.1.1, reserved controls).
+ */
+static void l1_expect_entry_failure(u64 secondary)
+{
+	vmwrite(SECONDARY_VM_EXEC_CONTROL, secondary);
+	GUEST_ASSERT_1(vmlaunch(), vmreadz(VM_EXIT_REASON));
+	GUEST_ASSERT_1(vmreadz(VM_INSTRUCTION_ERROR) ==
+		       VMX_ERROR_ENTRY_INVALID_CONTROL,
+		       vmreadz(VM_INSTRUCTION_ERROR));
+}
+
+static void l1_mbec_not_offered(struct vmx_pages *vmx)
+{
+	GUEST_ASSERT(prepare_for_vmx_operation(vmx));
+	GUEST_ASSERT(load_vmcs(vmx));
+	prepare_vmcs(vmx, NULL, NULL);
+	l1_expect_entry_failure(vmreadz(SECONDARY_VM_EXEC_CONTROL) |
+				SECONDARY_EXEC_MODE_BASED_EPT_EXEC);
+	GUEST_DONE();
+}
+
 static void l1_guest_code(struct vmx_pages *vmx, struct mbec_cases *cases)
 {
 	u64 *pointer = (u64 *)(STUB_GPA + STUB_POINTER);
@@ -176,6 +207,7 @@ static void l1_guest_code(struct vmx_pages *vmx, struct mbec_cases *cases)
 		    SECONDARY_EXEC_MODE_BASED_EPT_EXEC;
 	if (cases->unrestricted)
 		secondary |= SECONDARY_EXEC_UNRESTRICTED_GUEST;
+	l1_expect_entry_failure(secondary & ~SECONDARY_EXEC_ENABLE_EPT);
 	vmwrite(SECONDARY_VM_EXEC_CONTROL, secondary);
 	lm.cr0 = vmreadz(GUEST_CR0);
 	lm.entry_controls = vmreadz(VM_ENTRY_CONTROLS);
@@ -415,16 +447,99 @@ static void nx_huge_pages_restore(void)
 	}
 }
 
-static int huge_failures;
+static int check_failures;
+
+static void check(bool ok, const char *what)
+{
+	if (!ok)
+		check_failures++;
+	printf("%s %s\n", ok ? "PASS" : "FAIL", what);
+}
 
 static void huge_check(struct kvm_vm *vm, bool ok, const char *what)
 {
-	if (!ok)
-		huge_failures++;
-	printf("%s %s (pages_2m %lu, pages_4k %lu, nx_lpage_splits %lu)\n",
-	       ok ? "PASS" : "FAIL", what, vm_get_stat(vm, "pages_2m"),
-	       vm_get_stat(vm, "pages_4k"), vm_get_stat(vm, "nx_lpage_splits"));
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s (pages_2m %lu, pages_4k %lu, nx_lpage_splits %lu)",
+		 what, vm_get_stat(vm, "pages_2m"), vm_get_stat(vm, "pages_4k"),
+		 vm_get_stat(vm, "nx_lpage_splits"));
+	check(ok, line);
 }
+
+/* vmcs12's secondary controls have MBEC, in a saved nested state. */
+static bool nested_state_has_mbec(struct kvm_x86_state *state)
+{
+	u32 secondary;
+
+	if (state->nested.format != KVM_STATE_NESTED_FORMAT_VMX ||
+	    state->nested.size < sizeof(state->nested) + VMCS12_SECONDARY_OFFSET + 4)
+		return false;
+	memcpy(&secondary, state->nested.data.vmx[0].vmcs12 + VMCS12_SECONDARY_OFFSET,
+	       sizeof(secondary));
+	return secondary & SECONDARY_EXEC_MODE_BASED_EPT_EXEC;
+}
+
+/**
+ * nested_state_round_trip - move L1, in VMX operation with MBEC in vmcs12,
+ *	into a new VM through KVM_GET_NESTED_STATE and KVM_SET_NESTED_STATE
+ * @vm: the VM, recreated with the same memory
+ * @vcpu: its vCPU
+ *
+ * The cases that run after it check that MBEC still applies to L2.
+ *
+ * Return: the new vCPU.
+ */
+static struct kvm_vcpu *nested_state_round_trip(struct kvm_vm *vm,
+						struct kvm_vcpu *vcpu)
+{
+	struct kvm_x86_state *state = vcpu_save_state(vcpu);
+
+	check(nested_state_has_mbec(state),
+	      "KVM_GET_NESTED_STATE: vmcs12 has MBEC");
+	kvm_vm_release(vm);
+	vcpu = vm_recreate_with_one_vcpu(vm);
+	vcpu_load_state(vcpu, state);
+	kvm_x86_state_cleanup(state);
+	state = vcpu_save_state(vcpu);
+	check(nested_state_has_mbec(state),
+	      "KVM_SET_NESTED_STATE into a new VM: vmcs12 has MBEC");
+	kvm_x86_state_cleanup(state);
+	return vcpu;
+}
+
+/*
+ * Where KVM does not offer MBEC: L1 that sets it anyway must fail VM
+ * entry.  Then report SKIP, since nothing else here can run.
+ */
+static void run_mbec_not_offered(void)
+{
+	struct kvm_vcpu *vcpu;
+	vm_vaddr_t vmx_gva;
+	struct vmx_pages *vmx;
+	struct kvm_vm *vm;
+	struct ucall uc;
+
+	vm = vm_create_with_one_vcpu(&vcpu, l1_mbec_not_offered);
+	vmx = vcpu_alloc_vmx(vm, &vmx_gva);
+	vcpu_args_set(vcpu, 1, vmx_gva);
+	prepare_eptp(vmx, vm, 0);
+	nested_map_memslot(vmx, vm, 0);
+	vcpu_run(vcpu);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT_1(uc, "MBEC not offered, but VM entry with it: %lx");
+		break;
+	case UCALL_DONE:
+		printf("PASS MBEC not offered: VM entry with it fails (invalid control field)\n");
+		break;
+	default:
+		TEST_FAIL("Unknown ucall %lu", uc.cmd);
+	}
+	kvm_vm_free(vm);
+}
+
+static const char no_mbec[] =
+	"KVM offers L1 no MBEC: needs kvm_intel.enable_mbec=1 on a CPU with MBEC";
 
 int main(int argc, char *argv[])
 {
@@ -433,7 +548,7 @@ int main(int argc, char *argv[])
 	vm_vaddr_t vmx_gva, cases_gva;
 	struct kvm_vcpu *vcpu;
 	struct vmx_pages *vmx;
-	int failures = 0, mmio_expected = 0, mmio_reads = 0, i;
+	int failures = 0, mmio_expected = 0, mmio_reads = 0, i, first_pg_off = -1;
 	bool advanced, exec_only, huge, user, nx_forced = false;
 	struct kvm_vm *vm;
 	struct ucall uc;
@@ -445,8 +560,11 @@ int main(int argc, char *argv[])
 	procbased2 = vcpu_get_msr(vcpu, MSR_IA32_VMX_PROCBASED_CTLS2) >> 32;
 	__TEST_REQUIRE(procbased2 & SECONDARY_EXEC_ENABLE_EPT,
 		       "KVM offers L1 no EPT");
-	__TEST_REQUIRE(procbased2 & SECONDARY_EXEC_MODE_BASED_EPT_EXEC,
-		       "KVM offers L1 no MBEC (IA32_VMX_PROCBASED_CTLS2 bit 54): needs kvm_intel.enable_mbec=1 on a CPU with MBEC");
+	if (!(procbased2 & SECONDARY_EXEC_MODE_BASED_EPT_EXEC)) {
+		kvm_vm_free(vm);
+		run_mbec_not_offered();
+		__TEST_REQUIRE(false, "%s", no_mbec);
+	}
 	ept_cap = vcpu_get_msr(vcpu, MSR_IA32_VMX_EPT_VPID_CAP);
 	advanced = ept_cap & VMX_EPT_VPID_CAP_ADVANCED_INFO;
 	exec_only = ept_cap & VMX_EPT_VPID_CAP_EXEC_ONLY;
@@ -511,6 +629,8 @@ int main(int argc, char *argv[])
 		u64 n = cases->nr, j;
 
 		cases->unrestricted = 1;
+		/* The nested state round trip first; these cases run after it. */
+		first_pg_off = cases->nr;
 		for (j = 0; j < n; j++) {
 			struct mbec_case *m = &cases->c[j];
 
@@ -525,7 +645,7 @@ int main(int argc, char *argv[])
 		ept_set_leaf(vm, vmx, MMIO_GPA, PG_LEVEL_4K, EPT_R | EPT_W);
 		gpa += 4096;
 	} else {
-		printf("SKIP CR0.PG=0 cases: L1 has no unrestricted guest\n");
+		printf("SKIP CR0.PG=0 cases, nested state round trip: no unrestricted guest\n");
 	}
 
 	/*
@@ -568,6 +688,8 @@ int main(int argc, char *argv[])
 		printf("SKIP 2M cases: %s\n", huge ? "cannot set kvm.nx_huge_pages=force" :
 		       "L1 has no 2M EPT pages");
 	}
+	if (first_pg_off >= 0)
+		cases->c[first_pg_off].sync_before = SYNC_NESTED_STATE;
 	ept_allow_user_exec(vm, vmx->eptp_hva, PG_LEVEL_512G);
 
 	for (;;) {
@@ -623,6 +745,9 @@ int main(int argc, char *argv[])
 				huge_check(vm, vm_get_stat(vm, "pages_2m") < baseline,
 					   "XS-only 2M: dirty logging splits it eagerly");
 				break;
+			case SYNC_NESTED_STATE:
+				vcpu = nested_state_round_trip(vm, vcpu);
+				break;
 			}
 			continue;
 		case UCALL_DONE:
@@ -648,10 +773,10 @@ int main(int argc, char *argv[])
 		       mmio_reads, mmio_expected);
 		failures++;
 	}
-	printf("%lu cases, %d failed; 2M checks: %d failed\n", cases->nr,
-	       failures, huge_failures);
-	TEST_ASSERT(!failures && !huge_failures, "%d cases and %d 2M checks failed",
-		    failures, huge_failures);
+	printf("%lu cases, %d failed; other checks: %d failed\n", cases->nr,
+	       failures, check_failures);
+	TEST_ASSERT(!failures && !check_failures, "%d cases and %d other checks failed",
+		    failures, check_failures);
 	kvm_vm_free(vm);
 	return 0;
 }

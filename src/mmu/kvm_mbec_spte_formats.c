@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-mbec: the SPTE formats of docs/spte-formats.md, checked at compile
+ * time against the patched spte.h.  Every claim of that document that is
+ * a constant has its static_assert here; the run-time masks (shadow_*_mask)
+ * are set in kvm_mmu_set_ept_masks() and kvm_mmu_reset_all_pte_masks(),
+ * which the document quotes.  This file has no code.
+ */
+#include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/kvm_host.h>
+#include <asm/vmx.h>
+
+#include "mmu.h"
+#include "mmu_internal.h"
+#include "spte.h"
+
+/* Hardware bits, EPT (SDM Vol. 3C, 29.3.2, Tables 29-1 to 29-6). */
+static_assert(VMX_EPT_READABLE_MASK == BIT_ULL(0));
+static_assert(VMX_EPT_WRITABLE_MASK == BIT_ULL(1));
+static_assert(VMX_EPT_EXECUTABLE_MASK == BIT_ULL(2));	/* XS with MBEC */
+static_assert(VMX_EPT_MT_MASK == GENMASK_ULL(5, 3));
+static_assert(VMX_EPT_IPAT_BIT == BIT_ULL(6));
+static_assert(PT_PAGE_SIZE_MASK == BIT_ULL(7));
+static_assert(VMX_EPT_ACCESS_BIT == BIT_ULL(8));
+static_assert(VMX_EPT_DIRTY_BIT == BIT_ULL(9));
+static_assert(SPTE_EPT_USER_EXECUTABLE_MASK == BIT_ULL(10));	/* XU */
+
+/* Hardware bits, x86 paging and NPT (SDM Vol. 3A, 4.5; APM Vol. 2, 15.25). */
+static_assert(PT_PRESENT_MASK == BIT_ULL(0));
+static_assert(PT_WRITABLE_MASK == BIT_ULL(1));
+static_assert(PT_USER_MASK == BIT_ULL(2));
+static_assert(PT_ACCESSED_MASK == BIT_ULL(5));
+static_assert(PT_DIRTY_MASK == BIT_ULL(6));
+static_assert(PT64_NX_MASK == BIT_ULL(63));
+
+/* KVM's ACC_* permissions and what they map to. */
+static_assert(ACC_EXEC_MASK == BIT(0));
+static_assert(ACC_WRITE_MASK == PT_WRITABLE_MASK);
+static_assert(ACC_USER_MASK == PT_USER_MASK);
+static_assert(ACC_USER_EXEC_MASK == ACC_USER_MASK);
+static_assert(ACC_READ_MASK == BIT(3));
+static_assert(ACC_ALL == GENMASK(3, 0));
+static_assert(SPTE_READABLE_MASK == PT_PRESENT_MASK);	/* also EPT's R */
+
+/* Ignored bits that KVM takes for itself. */
+static_assert(SPTE_MMU_PRESENT_MASK == BIT_ULL(11));
+static_assert(SPTE_TDP_AD_MASK == GENMASK_ULL(53, 52));
+static_assert(DEFAULT_SPTE_HOST_WRITABLE == BIT_ULL(9));
+static_assert(DEFAULT_SPTE_MMU_WRITABLE == BIT_ULL(10));
+static_assert(EPT_SPTE_HOST_WRITABLE == BIT_ULL(57));
+static_assert(EPT_SPTE_MMU_WRITABLE == BIT_ULL(58));
+/* XU is hardware with MBEC: no software bit of an EPT SPTE may be 10. */
+static_assert(!((EPT_SPTE_HOST_WRITABLE | EPT_SPTE_MMU_WRITABLE |
+		 SPTE_MMU_PRESENT_MASK | SPTE_TDP_AD_MASK) &
+		SPTE_EPT_USER_EXECUTABLE_MASK));
+
+/* Access tracking: R and XS saved in 54 and 56, XU in 55 (W's slot). */
+static_assert(SHADOW_ACC_TRACK_SAVED_BITS_SHIFT == 54);
+static_assert((SHADOW_ACC_TRACK_SAVED_BITS_MASK <<
+	       SHADOW_ACC_TRACK_SAVED_BITS_SHIFT) == (BIT_ULL(54) | BIT_ULL(56)));
+static_assert(SHADOW_ACC_TRACK_SAVED_XU == BIT_ULL(55));
+
+/* MMIO SPTEs: an 18-bit generation in bits 3-9 and 52-62, never bit 10. */
+static_assert(MMIO_SPTE_GEN_LOW_MASK == GENMASK_ULL(9, 3));
+static_assert(MMIO_SPTE_GEN_HIGH_MASK == GENMASK_ULL(62, 52));
+static_assert(MMIO_SPTE_GEN_LOW_BITS + MMIO_SPTE_GEN_HIGH_BITS == 18);
+static_assert(MMIO_SPTE_GEN_MASK == GENMASK_ULL(17, 0));
+static_assert(!((MMIO_SPTE_GEN_LOW_MASK | MMIO_SPTE_GEN_HIGH_MASK) &
+		SPTE_EPT_USER_EXECUTABLE_MASK));
+static_assert(SPTE_MMIO_ALLOWED_MASK == (BIT_ULL(63) | GENMASK_ULL(51, 12) |
+					 BIT_ULL(10) | GENMASK_ULL(2, 0)));
+
+/* The removed (frozen) SPTE: not present for any format, MBEC included. */
+static_assert(REMOVED_SPTE == 0x1a0ULL);
+static_assert(!(REMOVED_SPTE & (VMX_EPT_RWX_MASK | SPTE_EPT_USER_EXECUTABLE_MASK |
+				PT_PRESENT_MASK | SPTE_MMU_PRESENT_MASK)));
