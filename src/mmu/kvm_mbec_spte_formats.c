@@ -16,40 +16,40 @@
 #include "spte.h"
 
 /* Hardware bits, EPT (SDM Vol. 3C, 29.3.2, Tables 29-1 to 29-6). */
-static_assert(VMX_EPT_READABLE_MASK == BIT_ULL(0));
-static_assert(VMX_EPT_WRITABLE_MASK == BIT_ULL(1));
-static_assert(VMX_EPT_EXECUTABLE_MASK == BIT_ULL(2));	/* XS with MBEC */
-static_assert(VMX_EPT_MT_MASK == GENMASK_ULL(5, 3));
-static_assert(VMX_EPT_IPAT_BIT == BIT_ULL(6));
-static_assert(PT_PAGE_SIZE_MASK == BIT_ULL(7));
-static_assert(VMX_EPT_ACCESS_BIT == BIT_ULL(8));
-static_assert(VMX_EPT_DIRTY_BIT == BIT_ULL(9));
-static_assert(SPTE_EPT_USER_EXECUTABLE_MASK == BIT_ULL(10));	/* XU */
+static_assert(BIT_ULL(0) == VMX_EPT_READABLE_MASK);
+static_assert(BIT_ULL(1) == VMX_EPT_WRITABLE_MASK);
+static_assert(BIT_ULL(2) == VMX_EPT_EXECUTABLE_MASK);	/* XS with MBEC */
+static_assert(GENMASK_ULL(5, 3) == VMX_EPT_MT_MASK);
+static_assert(BIT_ULL(6) == VMX_EPT_IPAT_BIT);
+static_assert(BIT_ULL(7) == PT_PAGE_SIZE_MASK);
+static_assert(BIT_ULL(8) == VMX_EPT_ACCESS_BIT);
+static_assert(BIT_ULL(9) == VMX_EPT_DIRTY_BIT);
+static_assert(BIT_ULL(10) == SPTE_EPT_USER_EXECUTABLE_MASK);	/* XU */
 
 /* Hardware bits, x86 paging and NPT (SDM Vol. 3A, 4.5; APM Vol. 2, 15.25). */
-static_assert(PT_PRESENT_MASK == BIT_ULL(0));
-static_assert(PT_WRITABLE_MASK == BIT_ULL(1));
-static_assert(PT_USER_MASK == BIT_ULL(2));
-static_assert(PT_ACCESSED_MASK == BIT_ULL(5));
-static_assert(PT_DIRTY_MASK == BIT_ULL(6));
-static_assert(PT64_NX_MASK == BIT_ULL(63));
+static_assert(BIT_ULL(0) == PT_PRESENT_MASK);
+static_assert(BIT_ULL(1) == PT_WRITABLE_MASK);
+static_assert(BIT_ULL(2) == PT_USER_MASK);
+static_assert(BIT_ULL(5) == PT_ACCESSED_MASK);
+static_assert(BIT_ULL(6) == PT_DIRTY_MASK);
+static_assert(BIT_ULL(63) == PT64_NX_MASK);
 
 /* KVM's ACC_* permissions and what they map to. */
-static_assert(ACC_EXEC_MASK == BIT(0));
+static_assert(BIT(0) == ACC_EXEC_MASK);
 static_assert(ACC_WRITE_MASK == PT_WRITABLE_MASK);
 static_assert(ACC_USER_MASK == PT_USER_MASK);
 static_assert(ACC_USER_EXEC_MASK == ACC_USER_MASK);
-static_assert(ACC_READ_MASK == BIT(3));
-static_assert(ACC_ALL == GENMASK(3, 0));
+static_assert(BIT(3) == ACC_READ_MASK);
+static_assert(GENMASK(3, 0) == ACC_ALL);
 static_assert(SPTE_READABLE_MASK == PT_PRESENT_MASK);	/* also EPT's R */
 
 /* Ignored bits that KVM takes for itself. */
-static_assert(SPTE_MMU_PRESENT_MASK == BIT_ULL(11));
-static_assert(SPTE_TDP_AD_MASK == GENMASK_ULL(53, 52));
-static_assert(DEFAULT_SPTE_HOST_WRITABLE == BIT_ULL(9));
-static_assert(DEFAULT_SPTE_MMU_WRITABLE == BIT_ULL(10));
-static_assert(EPT_SPTE_HOST_WRITABLE == BIT_ULL(57));
-static_assert(EPT_SPTE_MMU_WRITABLE == BIT_ULL(58));
+static_assert(BIT_ULL(11) == SPTE_MMU_PRESENT_MASK);
+static_assert(GENMASK_ULL(53, 52) == SPTE_TDP_AD_MASK);
+static_assert(BIT_ULL(9) == DEFAULT_SPTE_HOST_WRITABLE);
+static_assert(BIT_ULL(10) == DEFAULT_SPTE_MMU_WRITABLE);
+static_assert(BIT_ULL(57) == EPT_SPTE_HOST_WRITABLE);
+static_assert(BIT_ULL(58) == EPT_SPTE_MMU_WRITABLE);
 /* XU is hardware with MBEC: no software bit of an EPT SPTE may be 10. */
 static_assert(!((EPT_SPTE_HOST_WRITABLE | EPT_SPTE_MMU_WRITABLE |
 		 SPTE_MMU_PRESENT_MASK | SPTE_TDP_AD_MASK) &
@@ -59,13 +59,13 @@ static_assert(!((EPT_SPTE_HOST_WRITABLE | EPT_SPTE_MMU_WRITABLE |
 static_assert(SHADOW_ACC_TRACK_SAVED_BITS_SHIFT == 54);
 static_assert((SHADOW_ACC_TRACK_SAVED_BITS_MASK <<
 	       SHADOW_ACC_TRACK_SAVED_BITS_SHIFT) == (BIT_ULL(54) | BIT_ULL(56)));
-static_assert(SHADOW_ACC_TRACK_SAVED_XU == BIT_ULL(55));
+static_assert(BIT_ULL(55) == SHADOW_ACC_TRACK_SAVED_XU);
 
 /* MMIO SPTEs: an 18-bit generation in bits 3-9 and 52-62, never bit 10. */
-static_assert(MMIO_SPTE_GEN_LOW_MASK == GENMASK_ULL(9, 3));
-static_assert(MMIO_SPTE_GEN_HIGH_MASK == GENMASK_ULL(62, 52));
+static_assert(GENMASK_ULL(9, 3) == MMIO_SPTE_GEN_LOW_MASK);
+static_assert(GENMASK_ULL(62, 52) == MMIO_SPTE_GEN_HIGH_MASK);
 static_assert(MMIO_SPTE_GEN_LOW_BITS + MMIO_SPTE_GEN_HIGH_BITS == 18);
-static_assert(MMIO_SPTE_GEN_MASK == GENMASK_ULL(17, 0));
+static_assert(GENMASK_ULL(17, 0) == MMIO_SPTE_GEN_MASK);
 static_assert(!((MMIO_SPTE_GEN_LOW_MASK | MMIO_SPTE_GEN_HIGH_MASK) &
 		SPTE_EPT_USER_EXECUTABLE_MASK));
 static_assert(SPTE_MMIO_ALLOWED_MASK == (BIT_ULL(63) | GENMASK_ULL(51, 12) |

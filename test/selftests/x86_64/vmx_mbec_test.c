@@ -406,6 +406,27 @@ static struct mbec_case *add_case(struct mbec_cases *cases, u64 target,
 	return c;
 }
 
+/**
+ * add_huge_read_fetch - a 2M EPT leaf, read and then fetched by L2 at CPL0
+ * @vm: the VM
+ * @vmx: the L1 hypervisor's pages
+ * @cases: the cases to add to
+ * @gpa: the 2M page; its first bytes become a vmcall
+ * @perms: the leaf's R/W/XS/XU
+ * @user: the guest translation's U/S
+ * @sync_read: the host's action before the read
+ * @sync_fetch: the host's action between the read and the fetch
+ */
+static void add_huge_read_fetch(struct kvm_vm *vm, struct vmx_pages *vmx,
+				struct mbec_cases *cases, u64 gpa, u64 perms,
+				bool user, enum sync sync_read, enum sync sync_fetch)
+{
+	memcpy(addr_gpa2hva(vm, gpa), vmcall_insn, sizeof(vmcall_insn));
+	ept_set_leaf(vm, vmx, gpa, PG_LEVEL_2M, perms);
+	add_case(cases, gpa, perms, user, OP_READ, 0)->sync_before = sync_read;
+	add_case(cases, gpa, perms, user, OP_FETCH, 0)->sync_before = sync_fetch;
+}
+
 /* R/W/XS/XU combinations that are not EPT misconfigurations (W needs R). */
 static bool ept_valid(u64 perms, bool exec_only)
 {
@@ -663,26 +684,12 @@ int main(int argc, char *argv[])
 		 * from an XS 2M page splits it.  Without this the checks below
 		 * could pass with the mitigation off.
 		 */
-		memcpy(addr_gpa2hva(vm, CONTROL_GPA), vmcall_insn, sizeof(vmcall_insn));
-		ept_set_leaf(vm, vmx, CONTROL_GPA, PG_LEVEL_2M, EPT_R | EPT_XS);
-		add_case(cases, CONTROL_GPA, EPT_R | EPT_XS, false, OP_READ, 0)->sync_before =
-			SYNC_CONTROL_BASELINE;
-		add_case(cases, CONTROL_GPA, EPT_R | EPT_XS, false, OP_FETCH, 0)->sync_before =
-			SYNC_CONTROL_READ_DONE;
-
-		memcpy(addr_gpa2hva(vm, NXHUGE_GPA), vmcall_insn, sizeof(vmcall_insn));
-		ept_set_leaf(vm, vmx, NXHUGE_GPA, PG_LEVEL_2M, EPT_R | EPT_XU);
-		add_case(cases, NXHUGE_GPA, EPT_R | EPT_XU, true, OP_READ, 0)->sync_before =
-			SYNC_NX_BASELINE;
-		add_case(cases, NXHUGE_GPA, EPT_R | EPT_XU, true, OP_FETCH, 0)->sync_before =
-			SYNC_NX_READ_DONE;
-
-		memcpy(addr_gpa2hva(vm, SPLIT_GPA), vmcall_insn, sizeof(vmcall_insn));
-		ept_set_leaf(vm, vmx, SPLIT_GPA, PG_LEVEL_2M, EPT_R | EPT_XS);
-		add_case(cases, SPLIT_GPA, EPT_R | EPT_XS, true, OP_READ, 0)->sync_before =
-			SYNC_NX_FETCH_DONE;
-		add_case(cases, SPLIT_GPA, EPT_R | EPT_XS, true, OP_FETCH, 0)->sync_before =
-			SYNC_SPLIT_READ_DONE;
+		add_huge_read_fetch(vm, vmx, cases, CONTROL_GPA, EPT_R | EPT_XS, false,
+				    SYNC_CONTROL_BASELINE, SYNC_CONTROL_READ_DONE);
+		add_huge_read_fetch(vm, vmx, cases, NXHUGE_GPA, EPT_R | EPT_XU, true,
+				    SYNC_NX_BASELINE, SYNC_NX_READ_DONE);
+		add_huge_read_fetch(vm, vmx, cases, SPLIT_GPA, EPT_R | EPT_XS, true,
+				    SYNC_NX_FETCH_DONE, SYNC_SPLIT_READ_DONE);
 		add_case(cases, SPLIT_GPA, EPT_R | EPT_XS, true, OP_FETCH, 3);
 	} else {
 		printf("SKIP 2M cases: %s\n", huge ? "cannot set kvm.nx_huge_pages=force" :
