@@ -224,3 +224,24 @@ vm_param_unavailable() {
 	# and kvm-mbec status names the CPU as the reason
 	vm_status "$label" "$name" ours false 'the CPU lacks (MBEC|GMET)'
 }
+
+# snapshot OUT PATH...: for a test that changes the system, what it may
+# touch, to compare afterwards with same_snapshot: every path under PATH...
+# and the entries of /usr/src and /lib/modules, sorted, in OUT.paths; the
+# checksum of every regular file among them but modules in OUT.sums.
+snapshot() {
+	local out=$1 f
+	shift
+	{
+		find "$@" 2>/dev/null
+		find /usr/src /lib/modules -maxdepth 1
+	} | LC_ALL=C sort >"$out.paths"
+	grep -v '\.ko$' "$out.paths" | while read -r f; do
+		[ -f "$f" ] && [ ! -L "$f" ] && sha256sum "$f"
+	done >"$out.sums"
+}
+
+# same_snapshot BEFORE AFTER: the two snapshots have the same paths and sums.
+same_snapshot() {
+	diff "$1.paths" "$2.paths" && diff "$1.sums" "$2.sums"
+}

@@ -47,18 +47,9 @@ initrd_state=/var/lib/initramfs-tools/$kver
 [ -f "$initrd_state" ] && cp -a "$initrd_state" "$tmp/initrd-state"
 default_keys_before=$(ls /var/lib/dkms/mok.key /var/lib/dkms/mok.pub 2>/dev/null)
 
-# What the test may touch, to compare after: every path there (of /usr/src
-# and /lib/modules the entries), and the content of every file but modules.
-snapshot() {
-	{
-		find /etc/kernel /etc/dkms /var/lib/dkms /var/lib/initramfs-tools /boot "$lib" 2>/dev/null
-		find /usr/src /lib/modules -maxdepth 1
-	} | LC_ALL=C sort >"$1.paths"
-	grep -v '\.ko$' "$1.paths" | while read -r f; do
-		[ -f "$f" ] && [ ! -L "$f" ] && sha256sum "$f"
-	done >"$1.sums"
-}
-snapshot "$tmp/before"
+# What the test may touch, to compare after (test/lib.sh).
+watched=(/etc/kernel /etc/dkms /var/lib/dkms /var/lib/initramfs-tools /boot "$lib")
+snapshot "$tmp/before" "${watched[@]}"
 
 cleanup() {
 	set +e
@@ -204,10 +195,8 @@ expect "  nothing of ours for $kver" nothing_for "$kver"
 mv "$tmp/before.paths" "$tmp/before.sums" "$TEST_LOGS/"
 cleanup
 tmp=$(mktemp -d)
-snapshot "$tmp/after"
-left() {
-	diff "$TEST_LOGS/before.paths" "$tmp/after.paths" && diff "$TEST_LOGS/before.sums" "$tmp/after.sums"
-}
-expect "afterwards the system is as before (/etc/kernel, /lib/modules, /usr/src, /var/lib/dkms, /boot)" left
+snapshot "$tmp/after" "${watched[@]}"
+expect "afterwards the system is as before (/etc/kernel, /lib/modules, /usr/src, /var/lib/dkms, /boot)" \
+	same_snapshot "$TEST_LOGS/before" "$tmp/after"
 rm -rf "$tmp"
 trap - EXIT

@@ -66,22 +66,15 @@ default_keys_before=$(ls /var/lib/dkms/mok.key /var/lib/dkms/mok.pub 2>/dev/null
 fake_kernel=
 [ -e "/lib/modules/$unsupported" ] || fake_kernel=/lib/modules/$unsupported
 
-# What the test may touch, to compare after: every path there (of /usr/src
-# and /lib/modules the entries), the content of every file but modules, and
-# what dpkg knows of the package.
-snapshot() {
-	{
-		find /etc/kernel /etc/modprobe.d /etc/dkms /var/lib/dkms "$lib" 2>/dev/null
-		find /usr/src /lib/modules -maxdepth 1
-		ls -d /usr/sbin/kvm-mbec /usr/share/man/man8/kvm-mbec.8.gz "/usr/share/doc/$debpkg" \
-			"/usr/share/lintian/overrides/$debpkg" 2>/dev/null
-	} | LC_ALL=C sort >"$1.paths"
-	grep -v '\.ko$' "$1.paths" | while read -r f; do
-		[ -f "$f" ] && [ ! -L "$f" ] && sha256sum "$f"
-	done >"$1.sums"
+# What the test may touch, to compare after (snapshot, test/lib.sh): also
+# the package's own files, and what dpkg knows of the package.
+deb_snapshot() {
+	snapshot "$1" /etc/kernel /etc/modprobe.d /etc/dkms /var/lib/dkms "$lib" \
+		/usr/sbin/kvm-mbec /usr/share/man/man8/kvm-mbec.8.gz "/usr/share/doc/$debpkg" \
+		"/usr/share/lintian/overrides/$debpkg"
 	echo "dpkg: $(deb_status)" >>"$1.sums"
 }
-snapshot "$tmp/before"
+deb_snapshot "$tmp/before"
 mv "$tmp/before.paths" "$tmp/before.sums" "$TEST_LOGS/"
 
 # apt-get without questions, waiting for a dpkg lock that other work holds.
@@ -282,9 +275,7 @@ expect "  $conf and /var/lib/dkms/$pkg are gone, dpkg forgot $debpkg, kvm is sto
 cleanup
 trap - EXIT
 tmp=$(mktemp -d)
-snapshot "$tmp/after"
-left() {
-	diff "$TEST_LOGS/before.paths" "$tmp/after.paths" && diff "$TEST_LOGS/before.sums" "$tmp/after.sums"
-}
-expect "afterwards the system is as before (/etc/kernel, /etc/modprobe.d, /etc/dkms, /lib/modules, /usr/src, /var/lib/dkms)" left
+deb_snapshot "$tmp/after"
+expect "afterwards the system is as before (/etc/kernel, /etc/modprobe.d, /etc/dkms, /lib/modules, /usr/src, /var/lib/dkms)" \
+	same_snapshot "$TEST_LOGS/before" "$tmp/after"
 rm -rf "$tmp"

@@ -480,14 +480,24 @@ static void json_string(const char *v)
 	putchar('"');
 }
 
+/**
+ * json_version() - print the version of ours, or null for stock modules
+ * @ours: the modules are kvm-mbec's
+ * @version: their version
+ */
+static void json_version(bool ours, const char *version)
+{
+	if (ours)
+		json_string(version);
+	else
+		printf("null");
+}
+
 static void json_module(const char *key, const struct module_state *m)
 {
 	printf("  \"%s\": {\"loaded\": %s, \"ours\": %s, \"version\": ", key,
 	       m->loaded ? "true" : "false", m->ours ? "true" : "false");
-	if (m->ours)
-		json_string(m->version);
-	else
-		printf("null");
+	json_version(m->ours, m->version);
 	printf("},\n");
 }
 
@@ -539,10 +549,7 @@ void status_print_json(const struct status *s)
 		json_string(k->release);
 		printf(", \"supported\": %s, \"ours\": %s, \"version\": ",
 		       k->supported ? "true" : "false", k->ours ? "true" : "false");
-		if (k->ours)
-			json_string(k->version);
-		else
-			printf("null");
+		json_version(k->ours, k->version);
 		printf("}");
 	}
 	printf("%s]\n}\n", s->nr_kernels ? "\n  " : "");
