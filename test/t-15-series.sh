@@ -42,6 +42,19 @@ else
 	fail "every patch has exactly the project's Signed-off-by" "wrong in:$bad"
 fi
 
+# Every patch names the upstream commit it backports, as 40 hex digits and
+# the subject in quotes, or says "none" and why.
+bad=
+while read -r p; do
+	grep -Eq '^Upstream: ([0-9a-f]{40} \("[^"]+"\)|none[ :].{20,})' "$TOP/src/$p" ||
+		bad="$bad $p"
+done < <(series_patches)
+if [ -z "$bad" ]; then
+	pass "every patch has an Upstream: trailer (commit and subject, or none and why)"
+else
+	fail "every patch has an Upstream: trailer (commit and subject, or none and why)" "missing in:$bad"
+fi
+
 # A new commit in the git tree becomes a new patch in the right area.
 echo "/* kvm-mbec test */" >>"$repo/build/git/arch/x86/kvm/mmu/spte.c"
 git -C "$repo/build/git" -c user.name=t -c user.email=t@t commit -q -a -s \
