@@ -3,10 +3,13 @@
  * vmx_mbec_test: an L1 hypervisor that enables mode-based execute control
  * (MBEC) in vmcs12 and runs L2 over EPT entries of every R/W/XS/XU
  * combination at CPL0 and CPL3; again with L2's paging off (CR0.PG=0),
- * including an instruction that L0 fetches itself to emulate it; then over
- * 2 MiB EPT entries under the NX huge page mitigation and eager page
- * splitting.  Also: VM entry with MBEC but without EPT fails; L1 survives
- * KVM_GET/SET_NESTED_STATE into a new VM with MBEC in vmcs12.
+ * including an instruction that L0 fetches itself to emulate it; an INS
+ * that L0 emulates, whose write L1's EPT refuses, right after an EPT
+ * violation on a paging-structure entry (the emulator's walk must not
+ * copy that violation's bits 7 and 8); then over 2 MiB EPT entries under
+ * the NX huge page mitigation and eager page splitting.  Also: VM entry
+ * with MBEC but without EPT fails; L1 survives KVM_GET/SET_NESTED_STATE
+ * into a new VM with MBEC in vmcs12.
  *
  * The expectations come from the Intel SDM, vol. 3C: 29.3.3.2 "EPT
  * Violations" (with MBEC, an instruction fetch from a supervisor-mode
@@ -76,11 +79,19 @@
 #define STUB_GPA	MATRIX_GPA
 #define STUB_READ	0x0
 #define STUB_WRITE	0x20
+#define STUB_INS	0x40
 #define STUB_POINTER	0x100
 
-/* OP_MMIO: an MMIO read that L0 emulates, from code on the target page. */
-enum op { OP_FETCH, OP_READ, OP_WRITE, OP_MMIO };
-static const char * const op_name[] = { "fetch", "read", "write", "emulated MMIO read" };
+/*
+ * OP_MMIO: an MMIO read that L0 emulates, from code on the target page.
+ * OP_PT_READ: a read whose page table L1's EPT does not map.  OP_INS: an
+ * INS to the target, which L0 emulates (L1 does not intercept I/O).
+ */
+enum op { OP_FETCH, OP_READ, OP_WRITE, OP_MMIO, OP_PT_READ, OP_INS };
+static const char * const op_name[] = {
+	"fetch", "read", "write", "emulated MMIO read",
+	"read through an unmapped page table", "emulated INS write",
+};
 
 /* Host-side actions between two L2 runs (GUEST_SYNC from L1). */
 enum sync {
@@ -103,6 +114,7 @@ struct mbec_case {
 	u8 paging_off;		/* L2 in 32-bit protected mode, CR0.PG = 0 */
 	u8 user;		/* U/S of the guest translation of target */
 	u8 sync_before;
+	u64 fault_gpa;		/* OP_PT_READ: the page table's address */
 	/* Set by L1. */
 	u32 exit_reason;
 	u64 qual;
@@ -130,6 +142,16 @@ static const u8 stub_write[] = {
 };
 
 static const u8 vmcall_insn[] = { 0x0f, 0x01, 0xc1 };
+
+/* mov rdi, [rip + d]; mov dx, INS_PORT; insb; vmcall */
+#define INS_PORT	0x1234
+static const u8 stub_ins[] = {
+	0x48, 0x8b, 0x3d, STUB_POINTER - STUB_INS - 7, 0, 0, 0,
+	0x66, 0xba, INS_PORT & 0xff, INS_PORT >> 8, 0x6c, 0x0f, 0x01, 0xc1,
+};
+
+/* Linear address of OP_PT_READ, in a 2 MiB region of its own. */
+#define PT_ALIAS_GVA	0xc0800000ULL
 
 /*
  * 32-bit code for OP_MMIO: mov eax, [MMIO_GPA]; vmcall.  MMIO_GPA has no
@@ -228,7 +250,11 @@ static void l1_guest_code(struct vmx_pages *vmx, struct mbec_cases *cases)
 			vmwrite(GUEST_RIP, c->target);
 			break;
 		case OP_READ:
+		case OP_PT_READ:
 			vmwrite(GUEST_RIP, STUB_GPA + STUB_READ);
+			break;
+		case OP_INS:
+			vmwrite(GUEST_RIP, STUB_GPA + STUB_INS);
 			break;
 		default:
 			vmwrite(GUEST_RIP, STUB_GPA + STUB_WRITE);
@@ -335,6 +361,8 @@ static bool access_allowed(const struct mbec_case *c)
 		return c->ept & (c->user ? EPT_XU : EPT_XS);
 	case OP_READ:
 		return c->ept & EPT_R;
+	case OP_PT_READ:
+		return false;
 	default:
 		return c->ept & EPT_W;
 	}
@@ -342,8 +370,14 @@ static bool access_allowed(const struct mbec_case *c)
 
 static u64 expected_qual(const struct mbec_case *c, bool advanced)
 {
-	static const u64 access[] = { QUAL_FETCH, QUAL_READ, QUAL_WRITE, QUAL_FETCH };
+	static const u64 access[] = {
+		QUAL_FETCH, QUAL_READ, QUAL_WRITE, QUAL_FETCH, 0, QUAL_WRITE,
+	};
 	u64 q = access[c->op] | QUAL_GLA_VALID | QUAL_GLA_FINAL;
+
+	/* A paging-structure entry: bit 8 clear, nothing granted. */
+	if (c->op == OP_PT_READ)
+		return QUAL_GLA_VALID;
 
 	q |= (c->ept & (EPT_R | EPT_W | EPT_XS)) << QUAL_PERM_SHIFT;
 	if (c->ept & EPT_XU)
@@ -355,12 +389,31 @@ static u64 expected_qual(const struct mbec_case *c, bool advanced)
 
 static u64 expected_gpa(const struct mbec_case *c)
 {
+	if (c->op == OP_PT_READ)
+		return c->fault_gpa;
+	/*
+	 * KVM's own walk reports the page's address, not the byte's (as
+	 * stock 6.1 does, and as upstream still does).
+	 */
 	return c->op == OP_READ || c->op == OP_WRITE ? c->target + DATA_OFFSET : c->target;
+}
+
+/*
+ * The bits of the qualification a case checks: 0-8, and 9 with the
+ * advanced information.  For a paging-structure access, bit 9 is
+ * undefined, and bits 0-2 depend on whether L0's EPT for L2 sets
+ * accessed flags (then the walk's reads count as writes).
+ */
+static u64 qual_mask(const struct mbec_case *c, bool advanced)
+{
+	if (c->op == OP_PT_READ)
+		return GENMASK_ULL(8, 3);
+	return GENMASK_ULL(advanced ? 9 : 8, 0);
 }
 
 static int check_case(const struct mbec_case *c, bool advanced, const char *what)
 {
-	u64 mask = GENMASK_ULL(advanced ? 9 : 8, 0);
+	u64 mask = qual_mask(c, advanced);
 	char name[160];
 
 	snprintf(name, sizeof(name), "%s: CPL%d%s %s of a %s page, EPT %c%c%c%c",
@@ -383,9 +436,9 @@ static int check_case(const struct mbec_case *c, bool advanced, const char *what
 	}
 	if ((c->qual & mask) != expected_qual(c, advanced) ||
 	    c->gpa != expected_gpa(c)) {
-		printf("FAIL %s: qual 0x%lx gpa 0x%lx, expected qual 0x%lx gpa 0x%lx (bits 0-%d)\n",
+		printf("FAIL %s: qual 0x%lx gpa 0x%lx, expected 0x%lx gpa 0x%lx (mask 0x%lx)\n",
 		       name, c->qual & mask, c->gpa, expected_qual(c, advanced),
-		       expected_gpa(c), advanced ? 9 : 8);
+		       expected_gpa(c), mask);
 		return 1;
 	}
 	return 0;
@@ -425,6 +478,44 @@ static void add_huge_read_fetch(struct kvm_vm *vm, struct vmx_pages *vmx,
 	ept_set_leaf(vm, vmx, gpa, PG_LEVEL_2M, perms);
 	add_case(cases, gpa, perms, user, OP_READ, 0)->sync_before = sync_read;
 	add_case(cases, gpa, perms, user, OP_FETCH, 0)->sync_before = sync_fetch;
+}
+
+/**
+ * guest_pt_of - the page table (level 1) that maps a linear address in L1
+ * @vm: the VM
+ * @gva: the address
+ *
+ * Return: its guest physical address.
+ */
+static u64 guest_pt_of(struct kvm_vm *vm, u64 gva)
+{
+	u64 *pt = addr_gpa2hva(vm, vm->pgd), e = 0;
+	int l;
+
+	for (l = PG_LEVEL_512G; l > PG_LEVEL_4K; l--) {
+		e = pt[(gva >> PG_LEVEL_SHIFT(l)) & 0x1ff];
+		TEST_ASSERT(e & PTE_PRESENT_MASK, "0x%lx not mapped", gva);
+		pt = addr_gpa2hva(vm, e & PHYSICAL_PAGE_MASK);
+	}
+	return e & PHYSICAL_PAGE_MASK;
+}
+
+/*
+ * KVM's own walk for an emulated INS must report bits 7 and 8 of its own
+ * access (a final translation: both set), not those of the EPT violation
+ * just before it, which is on a paging-structure entry (bit 8 clear).
+ * The page table of PT_ALIAS_GVA is created after L1's EPT, so it is not
+ * in it.
+ */
+static void add_emulated_walk_cases(struct kvm_vm *vm, struct mbec_cases *cases,
+				    u64 ins_target)
+{
+	struct mbec_case *c;
+
+	virt_pg_map(vm, PT_ALIAS_GVA, MATRIX_GPA);
+	c = add_case(cases, PT_ALIAS_GVA, 0, false, OP_PT_READ, 0);
+	c->fault_gpa = guest_pt_of(vm, PT_ALIAS_GVA);
+	add_case(cases, ins_target, EPT_R, true, OP_INS, 0);
 }
 
 /* R/W/XS/XU combinations that are not EPT misconfigurations (W needs R). */
@@ -564,12 +655,13 @@ static const char no_mbec[] =
 
 int main(int argc, char *argv[])
 {
-	u64 procbased2, ept_cap, perms, gpa, baseline = 0, splits = 0;
+	u64 procbased2, ept_cap, perms, gpa, baseline = 0, splits = 0, ins_target = 0;
 	struct mbec_cases *cases;
 	vm_vaddr_t vmx_gva, cases_gva;
 	struct kvm_vcpu *vcpu;
 	struct vmx_pages *vmx;
-	int failures = 0, mmio_expected = 0, mmio_reads = 0, i, first_pg_off = -1;
+	int failures = 0, mmio_expected = 0, mmio_reads = 0, ins_reads = 0, i;
+	int first_pg_off = -1;
 	bool advanced, exec_only, huge, user, nx_forced = false;
 	struct kvm_vm *vm;
 	struct ucall uc;
@@ -617,6 +709,7 @@ int main(int argc, char *argv[])
 	hva = addr_gpa2hva(vm, STUB_GPA);
 	memcpy(hva + STUB_READ, stub_read, sizeof(stub_read));
 	memcpy(hva + STUB_WRITE, stub_write, sizeof(stub_write));
+	memcpy(hva + STUB_INS, stub_ins, sizeof(stub_ins));
 	ept_set_leaf(vm, vmx, STUB_GPA, PG_LEVEL_4K, EPT_R | EPT_XS | EPT_XU);
 
 	/* 4 KiB pages: one per U/S and EPT permission, each accessed every way. */
@@ -629,6 +722,8 @@ int main(int argc, char *argv[])
 			memcpy(hva, vmcall_insn, sizeof(vmcall_insn));
 			ept_set_leaf(vm, vmx, gpa, PG_LEVEL_4K, perms);
 			guest_set_user(vm, gpa, user);
+			if (user && perms == EPT_R)
+				ins_target = gpa;
 			for (i = OP_FETCH; i <= OP_WRITE; i++) {
 				add_case(cases, gpa, perms, user, i, 0);
 				/* CPL3 reaches user-mode pages only (else #PF). */
@@ -640,6 +735,8 @@ int main(int argc, char *argv[])
 		if (user)
 			break;
 	}
+
+	add_emulated_walk_cases(vm, cases, ins_target);
 
 	/*
 	 * CR0.PG = 0: every linear address is a user-mode address (SDM
@@ -714,6 +811,13 @@ int main(int argc, char *argv[])
 		TEST_ASSERT(vcpu->run->exit_reason == KVM_EXIT_IO,
 			    "L1 exited to userspace with %u (%s)", vcpu->run->exit_reason,
 			    exit_reason_str(vcpu->run->exit_reason));
+		if (vcpu->run->io.port == INS_PORT) {
+			TEST_ASSERT(vcpu->run->io.direction == KVM_EXIT_IO_IN,
+				    "OUT to the INS port");
+			*((u8 *)vcpu->run + vcpu->run->io.data_offset) = 0x5a;
+			ins_reads++;
+			continue;
+		}
 		switch (get_ucall(vcpu, &uc)) {
 		case UCALL_ABORT:
 			REPORT_GUEST_ASSERT_1(uc, "VM-instruction error %lu");
@@ -772,8 +876,13 @@ int main(int argc, char *argv[])
 	for (i = 0; i < cases->nr; i++) {
 		const struct mbec_case *c = &cases->c[i];
 
-		failures += check_case(c, advanced, c->target >= SPLIT_GPA ?
+		failures += check_case(c, advanced,
+				       c->target >= SPLIT_GPA && c->op != OP_PT_READ ?
 				       "2M" : "4K");
+	}
+	if (ins_reads != 1) {
+		printf("FAIL L0 emulated %d INS reads for L2, expected 1\n", ins_reads);
+		failures++;
 	}
 	if (mmio_reads != mmio_expected) {
 		printf("FAIL L0 emulated %d MMIO reads for L2, expected %d\n",
