@@ -10,7 +10,7 @@ KVER ?=
 S := scripts
 
 .PHONY: all modules import tree git-tree export-series rebase check-debian check check-unit \
-	dist deb install uninstall matrix deps bench-build demo check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
+	dist deb install uninstall matrix deps check-series bench-build demo check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
 
 all: modules
 
@@ -55,6 +55,11 @@ deps:
 ## check          the test suite (what CI runs); ends with "N passed, M failed"
 check: deps
 	test/run $(TESTS)
+
+## check-series   bisectability: build every prefix of the series (one build
+##                per patch, in build/check-series/; not part of make check)
+check-series:
+	$(S)/check-series $(KVER)
 
 ## bench-build    benchmark: clean build time, ours against the plain base
 bench-build:

@@ -237,7 +237,9 @@ tree_inputs_hash() {
 	) | sha256sum | cut -d' ' -f1
 }
 
-# The patches of the series in order, as paths relative to src/.
+# The patches of the series in order, as paths relative to src/;
+# KVM_MBEC_SERIES_LIMIT=k: only the first k (scripts/check-series).
 series_patches() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/$BASE_SERIES"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/$BASE_SERIES" |
+		awk -v limit="${KVM_MBEC_SERIES_LIMIT:-0}" 'limit == 0 || NR <= limit'
 }

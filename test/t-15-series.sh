@@ -43,16 +43,29 @@ else
 fi
 
 # Every patch names the upstream commit it backports, as 40 hex digits and
-# the subject in quotes, or says "none" and why.
+# the subject in quotes, or says "none" and why.  A trailer continues on
+# lines that start with a space (git interpret-trailers).
 bad=
 while read -r p; do
-	grep -Eq '^Upstream: ([0-9a-f]{40} \("[^"]+"\)|none[ :].{20,})' "$TOP/src/$p" ||
+	awk '/^---$/ { exit } /^Upstream: / { t = 1; printf "\n%s", $0; next }
+	     t && /^ / { printf "%s", $0; next } { t = 0 }' "$TOP/src/$p" |
+		grep -Eq '^Upstream: ([0-9a-f]{40} +\("[^"]+"\)|none: .{20,})' ||
 		bad="$bad $p"
 done < <(series_patches)
 if [ -z "$bad" ]; then
 	pass "every patch has an Upstream: trailer (commit and subject, or none and why)"
 else
 	fail "every patch has an Upstream: trailer (commit and subject, or none and why)" "missing in:$bad"
+fi
+
+# make check-series builds each prefix: KVM_MBEC_SERIES_LIMIT=k gives the
+# first k patches, in order.
+if [ "$(KVM_MBEC_SERIES_LIMIT=3 series_patches)" = "$(series_patches | head -n 3)" ] &&
+   [ "$(KVM_MBEC_SERIES_LIMIT=3 series_patches | wc -l)" = 3 ]; then
+	pass "KVM_MBEC_SERIES_LIMIT=3 selects the first three patches of the series"
+else
+	fail "KVM_MBEC_SERIES_LIMIT=3 selects the first three patches of the series" \
+		"$(KVM_MBEC_SERIES_LIMIT=3 series_patches | tr '\n' ' ')"
 fi
 
 # A new commit in the git tree becomes a new patch in the right area.
