@@ -35,31 +35,12 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "vmx.h"
+#include "vmx_mbec_lib.h"
 
-#define SECONDARY_EXEC_MODE_BASED_EPT_EXEC	BIT(22)
-#define VMX_EPT_VPID_CAP_ADVANCED_INFO		BIT_ULL(22)
 #define VMX_EPT_VPID_CAP_2M_PAGES		BIT_ULL(16)
 #define VMX_EPT_VPID_CAP_EXEC_ONLY		BIT_ULL(0)
 #define VMX_ERROR_ENTRY_INVALID_CONTROL		7	/* SDM 31.4 */
 #define VMCS12_SECONDARY_OFFSET			804	/* vmcs12.h CHECK_OFFSET */
-
-#define EPT_R		BIT_ULL(0)
-#define EPT_W		BIT_ULL(1)
-#define EPT_XS		BIT_ULL(2)
-#define EPT_WB		(6ULL << 3)
-#define EPT_LARGE	BIT_ULL(7)
-#define EPT_A		BIT_ULL(8)
-#define EPT_D		BIT_ULL(9)
-#define EPT_XU		BIT_ULL(10)
-#define EPT_PERMS	(EPT_R | EPT_W | EPT_XS | EPT_XU)
-
-#define QUAL_READ	BIT_ULL(0)
-#define QUAL_WRITE	BIT_ULL(1)
-#define QUAL_FETCH	BIT_ULL(2)
-#define QUAL_PERM_SHIFT	3	/* bits 3-5 R/W/XS, bit 6 XU */
-#define QUAL_GLA_VALID	BIT_ULL(7)
-#define QUAL_GLA_FINAL	BIT_ULL(8)
-#define QUAL_USER_GLA	BIT_ULL(9)
 
 /* L1 physical = L1 linear = L2 physical, for every test page. */
 #define MATRIX_GPA	0xc0000000ULL	/* slot 1: 4 KiB pages, one per case */
@@ -272,83 +253,6 @@ static void l1_guest_code(struct vmx_pages *vmx, struct mbec_cases *cases)
 		cases->done = i + 1;
 	}
 	GUEST_DONE();
-}
-
-/* Host side: EPT and guest page tables. */
-
-/**
- * ept_set_leaf - map one L2 page to the same L1 physical address
- * @vm: the VM
- * @vmx: the L1 hypervisor's pages (its EPT root)
- * @gpa: the address, aligned to the page size
- * @level: PG_LEVEL_4K or PG_LEVEL_2M
- * @perms: EPT_R, EPT_W, EPT_XS and EPT_XU of the leaf
- *
- * Non-leaf entries are created with every permission, XU included, so
- * that the leaf alone decides the access.
- */
-static void ept_set_leaf(struct kvm_vm *vm, struct vmx_pages *vmx,
-			 u64 gpa, int level, u64 perms)
-{
-	u64 *pt = vmx->eptp_hva, *e;
-	int l;
-
-	for (l = PG_LEVEL_512G; l > level; l--) {
-		e = &pt[(gpa >> PG_LEVEL_SHIFT(l)) & 0x1ff];
-		if (!(*e & (EPT_R | EPT_W | EPT_XS)))
-			*e = vm_alloc_page_table(vm) | EPT_R | EPT_W | EPT_XS;
-		TEST_ASSERT(!(*e & EPT_LARGE), "EPT hugepage in the way of 0x%lx", gpa);
-		pt = addr_gpa2hva(vm, *e & PHYSICAL_PAGE_MASK);
-	}
-	e = &pt[(gpa >> PG_LEVEL_SHIFT(level)) & 0x1ff];
-	*e = gpa | perms | EPT_WB | EPT_A | EPT_D |
-	     (level > PG_LEVEL_4K ? EPT_LARGE : 0);
-}
-
-/**
- * ept_allow_user_exec - set XU in every non-leaf EPT entry
- * @vm: the VM
- * @pt: a page of the EPT
- * @level: its level
- *
- * The library's EPT helpers know nothing of XU; without it in the upper
- * levels no user-mode fetch could succeed.
- */
-static void ept_allow_user_exec(struct kvm_vm *vm, u64 *pt, int level)
-{
-	int i;
-
-	if (level == PG_LEVEL_4K)
-		return;
-	for (i = 0; i < 512; i++) {
-		if (!(pt[i] & (EPT_R | EPT_W | EPT_XS)) || (pt[i] & EPT_LARGE))
-			continue;
-		pt[i] |= EPT_XU;
-		ept_allow_user_exec(vm, addr_gpa2hva(vm, pt[i] & PHYSICAL_PAGE_MASK),
-				    level - 1);
-	}
-}
-
-/**
- * guest_set_user - make a linear address user-mode in L1's page tables
- * @vm: the VM
- * @gva: the address, mapped with 4 KiB pages
- * @user: the leaf's U/S; the upper levels always get U/S = 1
- */
-static void guest_set_user(struct kvm_vm *vm, u64 gva, bool user)
-{
-	u64 *pt = addr_gpa2hva(vm, vm->pgd), *e;
-	int l;
-
-	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
-		e = &pt[(gva >> PG_LEVEL_SHIFT(l)) & 0x1ff];
-		TEST_ASSERT(*e & PTE_PRESENT_MASK, "0x%lx not mapped", gva);
-		if (l > PG_LEVEL_4K || user)
-			*e |= PTE_USER_MASK;
-		else
-			*e &= ~PTE_USER_MASK;
-		pt = addr_gpa2hva(vm, *e & PHYSICAL_PAGE_MASK);
-	}
 }
 
 /* The expectations, from the SDM (see the top of the file). */
@@ -650,9 +554,6 @@ static void run_mbec_not_offered(void)
 	kvm_vm_free(vm);
 }
 
-static const char no_mbec[] =
-	"KVM offers L1 no MBEC: needs kvm_intel.enable_mbec=1 on a CPU with MBEC";
-
 int main(int argc, char *argv[])
 {
 	u64 procbased2, ept_cap, perms, gpa, baseline = 0, splits = 0, ins_target = 0;
@@ -676,7 +577,7 @@ int main(int argc, char *argv[])
 	if (!(procbased2 & SECONDARY_EXEC_MODE_BASED_EPT_EXEC)) {
 		kvm_vm_free(vm);
 		run_mbec_not_offered();
-		__TEST_REQUIRE(false, "%s", no_mbec);
+		__TEST_REQUIRE(false, "%s", MBEC_NOT_OFFERED);
 	}
 	ept_cap = vcpu_get_msr(vcpu, MSR_IA32_VMX_EPT_VPID_CAP);
 	advanced = ept_cap & VMX_EPT_VPID_CAP_ADVANCED_INFO;
@@ -794,7 +695,7 @@ int main(int argc, char *argv[])
 	}
 	if (first_pg_off >= 0)
 		cases->c[first_pg_off].sync_before = SYNC_NESTED_STATE;
-	ept_allow_user_exec(vm, vmx->eptp_hva, PG_LEVEL_512G);
+	ept_allow_user_exec(vm, vmx->eptp_hva);
 
 	for (;;) {
 		vcpu_run(vcpu);
