@@ -13,7 +13,11 @@
 # kvm_mbec.bench_rounds=1 (the sides run this many times, interleaved, so
 # that an emulator slowing down over time weighs on every side alike;
 # test/vm/bench-report takes each side's median).
-# kvm-mbec-selftests: demand_paging_test dirty_log_perf_test
+# On Intel also vmx_mbec_exits_test: the L0 VM exits and L1 EPT violations
+# per user<->kernel round trip of a nested guest, with MBEC and with the
+# two EPT views of Restricted User Mode; its "vmx_mbec_exits:" lines become
+#   KVM-MBEC-INFO bench <side> vmx_mbec_exits: variant=... exits_per_round_trip=...
+# kvm-mbec-selftests: demand_paging_test dirty_log_perf_test vmx_mbec_exits_test
 
 MEM=$(cmdline_param kvm_mbec.bench_mem || echo 64M)
 LOADS=$(cmdline_param kvm_mbec.bench_loads || echo 5)
@@ -81,7 +85,34 @@ bench_side() {
 			result bench "$t.$side" SKIP "not built"
 		fi
 	done
+	if [ "$VMOD" = kvm_intel ]; then
+		bench_exits "$side"
+	fi
 	check_kernel "bench.$side"
+}
+
+# bench_exits SIDE: vmx_mbec_exits_test, its figures as INFO lines.  Its
+# mbec variant is SKIP where KVM offers L1 no MBEC (stock, ours without
+# enable_mbec=1); the two-view variant runs anyway.
+bench_exits() {
+	_bx=vmx_mbec_exits_test
+	_bx_log=$LOG/bench.$_bx.$1.log
+	if [ ! -x "$ST/$_bx" ]; then
+		result bench "$_bx.$1" SKIP "not built"
+		return
+	fi
+	timeout "$TO" "$ST/$_bx" >"$_bx_log" 2>&1 </dev/null
+	_bx_rc=$?
+	grep '^vmx_mbec_exits: ' "$_bx_log" |
+		while IFS= read -r l; do info "bench $1 $l"; done
+	case $_bx_rc in
+	0) result bench "$_bx.$1" PASS "both variants" ;;
+	4) result bench "$_bx.$1" SKIP "$(selftest_reason "$_bx_log")" ;;
+	*)
+		result bench "$_bx.$1" FAIL "exit $_bx_rc: $(selftest_reason "$_bx_log")"
+		info_file "bench $1 $_bx:" "$_bx_log" 30
+		;;
+	esac
 }
 
 round=1
