@@ -7,7 +7,8 @@
  * that L0 emulates, whose write L1's EPT refuses, right after an EPT
  * violation on a paging-structure entry (the emulator's walk must not
  * copy that violation's bits 7 and 8); then over 2 MiB EPT entries under
- * the NX huge page mitigation and eager page splitting.  Also: VM entry
+ * the NX huge page mitigation and eager page splitting (when dirty logging
+ * starts, and by KVM_CLEAR_DIRTY_LOG).  Also: VM entry
  * with MBEC but without EPT fails; L1 survives KVM_GET/SET_NESTED_STATE
  * into a new VM with MBEC in vmcs12.
  *
@@ -48,6 +49,7 @@
 #define NXHUGE_GPA	0xc0400000ULL	/* slot 3: 2 MiB XU-only */
 #define CONTROL_GPA	0xc0600000ULL	/* slot 4: 2 MiB XS-only, supervisor */
 #define NR_2M		4
+#define CLEAR_GPA	0xc0a00000ULL	/* slot 5: 2 MiB XS-only, KVM_CLEAR_DIRTY_LOG */
 #define SIZE_2M		0x200000ULL
 #define DATA_OFFSET	0x800		/* read and write target in a page */
 
@@ -55,6 +57,7 @@
 #define SPLIT_SLOT	2
 #define NXHUGE_SLOT	3
 #define CONTROL_SLOT	4
+#define CLEAR_SLOT	5
 
 /* The stub page: user-mode, R + XS + XU; L2 runs its code at CPL0 or 3. */
 #define STUB_GPA	MATRIX_GPA
@@ -83,6 +86,8 @@ enum sync {
 	SYNC_NX_READ_DONE,	/* the read made a 2M SPTE */
 	SYNC_NX_FETCH_DONE,	/* the fetch had to split it */
 	SYNC_SPLIT_READ_DONE,	/* 2M SPTE made; now turn on dirty logging */
+	SYNC_CLEAR_BASELINE,	/* before the read of CLEAR_SLOT */
+	SYNC_CLEAR_READ_DONE,	/* 2M SPTE made; now KVM_CLEAR_DIRTY_LOG */
 	SYNC_NESTED_STATE,	/* KVM_GET/SET_NESTED_STATE into a new VM */
 };
 
@@ -482,6 +487,36 @@ static void huge_check(struct kvm_vm *vm, bool ok, const char *what)
 	check(ok, line);
 }
 
+#define CLEAR_DIRTY_LOG_MODE	(KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KVM_DIRTY_LOG_INITIALLY_SET)
+
+/**
+ * split_by_clear_dirty_log - eager splitting by KVM_CLEAR_DIRTY_LOG
+ * @vm: the VM
+ * @baseline: pages_2m before L2's read of CLEAR_SLOT
+ *
+ * With KVM_DIRTY_LOG_INITIALLY_SET, starting dirty logging splits
+ * nothing; KVM_CLEAR_DIRTY_LOG splits what it write-protects again, on
+ * another call site than KVM_MEM_LOG_DIRTY_PAGES.  L2's fetches that
+ * follow must still find the XS-only user page not executable.
+ */
+static void split_by_clear_dirty_log(struct kvm_vm *vm, u64 baseline)
+{
+	u64 bitmap[SIZE_2M / 4096 / 64];
+	u64 before;
+
+	huge_check(vm, vm_get_stat(vm, "pages_2m") > baseline,
+		   "XS-only 2M (KVM_CLEAR_DIRTY_LOG): a read maps it with a 2M SPTE");
+	vm_enable_cap(vm, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, CLEAR_DIRTY_LOG_MODE);
+	before = vm_get_stat(vm, "pages_2m");
+	vm_mem_region_set_flags(vm, CLEAR_SLOT, KVM_MEM_LOG_DIRTY_PAGES);
+	huge_check(vm, vm_get_stat(vm, "pages_2m") == before,
+		   "XS-only 2M: with KVM_DIRTY_LOG_INITIALLY_SET, starting dirty logging does not split it");
+	memset(bitmap, 0xff, sizeof(bitmap));
+	kvm_vm_clear_dirty_log(vm, CLEAR_SLOT, bitmap, 0, SIZE_2M / 4096);
+	huge_check(vm, vm_get_stat(vm, "pages_2m") < before,
+		   "XS-only 2M: KVM_CLEAR_DIRTY_LOG splits it eagerly");
+}
+
 /* vmcs12's secondary controls have MBEC, in a saved nested state. */
 static bool nested_state_has_mbec(struct kvm_x86_state *state)
 {
@@ -563,7 +598,7 @@ int main(int argc, char *argv[])
 	struct vmx_pages *vmx;
 	int failures = 0, mmio_expected = 0, mmio_reads = 0, ins_reads = 0, i;
 	int first_pg_off = -1;
-	bool advanced, exec_only, huge, user, nx_forced = false;
+	bool advanced, exec_only, huge, user, nx_forced = false, clear_split;
 	struct kvm_vm *vm;
 	struct ucall uc;
 	u8 *hva;
@@ -583,6 +618,8 @@ int main(int argc, char *argv[])
 	advanced = ept_cap & VMX_EPT_VPID_CAP_ADVANCED_INFO;
 	exec_only = ept_cap & VMX_EPT_VPID_CAP_EXEC_ONLY;
 	huge = ept_cap & VMX_EPT_VPID_CAP_2M_PAGES;
+	clear_split = (kvm_check_cap(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2) & CLEAR_DIRTY_LOG_MODE) ==
+		      CLEAR_DIRTY_LOG_MODE;
 	pr_info("L1 sees MBEC; advanced EPT violation info %s, execute-only %s, 2M pages %s\n",
 		advanced ? "yes" : "no", exec_only ? "yes" : "no", huge ? "yes" : "no");
 
@@ -599,8 +636,13 @@ int main(int argc, char *argv[])
 				    NXHUGE_SLOT, SIZE_2M / 4096, 0);
 	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS_THP, CONTROL_GPA,
 				    CONTROL_SLOT, SIZE_2M / 4096, 0);
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS_THP, CLEAR_GPA,
+				    CLEAR_SLOT, SIZE_2M / 4096, 0);
 	virt_map(vm, MATRIX_GPA, MATRIX_GPA, NR_2M * SIZE_2M / 4096);
+	virt_map(vm, CLEAR_GPA, CLEAR_GPA, SIZE_2M / 4096);
 	for (gpa = MATRIX_GPA; gpa < CONTROL_GPA; gpa += 4096)
+		guest_set_user(vm, gpa, true);
+	for (gpa = CLEAR_GPA; gpa < CLEAR_GPA + SIZE_2M; gpa += 4096)
 		guest_set_user(vm, gpa, true);
 	guest_set_user(vm, CONTROL_GPA, false);
 
@@ -689,6 +731,13 @@ int main(int argc, char *argv[])
 		add_huge_read_fetch(vm, vmx, cases, SPLIT_GPA, EPT_R | EPT_XS, true,
 				    SYNC_NX_FETCH_DONE, SYNC_SPLIT_READ_DONE);
 		add_case(cases, SPLIT_GPA, EPT_R | EPT_XS, true, OP_FETCH, 3);
+		if (clear_split) {
+			add_huge_read_fetch(vm, vmx, cases, CLEAR_GPA, EPT_R | EPT_XS, true,
+					    SYNC_CLEAR_BASELINE, SYNC_CLEAR_READ_DONE);
+			add_case(cases, CLEAR_GPA, EPT_R | EPT_XS, true, OP_FETCH, 3);
+		} else {
+			printf("SKIP KVM_CLEAR_DIRTY_LOG 2M case: no INITIALLY_SET\n");
+		}
 	} else {
 		printf("SKIP 2M cases: %s\n", huge ? "cannot set kvm.nx_huge_pages=force" :
 		       "L1 has no 2M EPT pages");
@@ -756,6 +805,12 @@ int main(int argc, char *argv[])
 				vm_mem_region_set_flags(vm, SPLIT_SLOT, KVM_MEM_LOG_DIRTY_PAGES);
 				huge_check(vm, vm_get_stat(vm, "pages_2m") < baseline,
 					   "XS-only 2M: dirty logging splits it eagerly");
+				break;
+			case SYNC_CLEAR_BASELINE:
+				baseline = vm_get_stat(vm, "pages_2m");
+				break;
+			case SYNC_CLEAR_READ_DONE:
+				split_by_clear_dirty_log(vm, baseline);
 				break;
 			case SYNC_NESTED_STATE:
 				vcpu = nested_state_round_trip(vm, vcpu);
