@@ -50,6 +50,8 @@
 #define CONTROL_GPA	0xc0600000ULL	/* slot 4: 2 MiB XS-only, supervisor */
 #define NR_2M		4
 #define CLEAR_GPA	0xc0a00000ULL	/* slot 5: 2 MiB XS-only, KVM_CLEAR_DIRTY_LOG */
+#define HUGE_MATRIX_GPA	0xc1000000ULL	/* slot 6: one 2 MiB leaf per case */
+#define HUGE_MATRIX_MAX	24
 #define SIZE_2M		0x200000ULL
 #define DATA_OFFSET	0x800		/* read and write target in a page */
 
@@ -58,6 +60,7 @@
 #define NXHUGE_SLOT	3
 #define CONTROL_SLOT	4
 #define CLEAR_SLOT	5
+#define HUGE_MATRIX_SLOT	6
 
 /* The stub page: user-mode, R + XS + XU; L2 runs its code at CPL0 or 3. */
 #define STUB_GPA	MATRIX_GPA
@@ -107,7 +110,7 @@ struct mbec_case {
 	u64 gpa;
 };
 
-#define MAX_CASES	160
+#define MAX_CASES	300
 
 struct mbec_cases {
 	u64 unrestricted;	/* some case needs "unrestricted guest" */
@@ -437,6 +440,51 @@ static bool ept_valid(u64 perms, bool exec_only)
 	return true;
 }
 
+/**
+ * add_huge_matrix - the 4 KiB matrix again, over 2 MiB EPT leaves
+ * @vm: the VM
+ * @vmx: the L1 hypervisor's pages
+ * @cases: the cases to add to
+ * @exec_only: whether L1's EPT allows execute-only leaves
+ *
+ * One 2 MiB leaf per U/S and R/W/XS/XU combination, accessed in its first
+ * 4 KiB page (the only one L1's page tables map) every way, at CPL0 and,
+ * for user-mode pages, at CPL3.
+ */
+static void add_huge_matrix(struct kvm_vm *vm, struct vmx_pages *vmx,
+			    struct mbec_cases *cases, bool exec_only)
+{
+	u64 gpa = HUGE_MATRIX_GPA, perms;
+	bool user;
+	int op;
+
+	vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS_THP, HUGE_MATRIX_GPA,
+				    HUGE_MATRIX_SLOT, HUGE_MATRIX_MAX * SIZE_2M / 4096, 0);
+	for (user = false; ; user = true) {
+		for (perms = 0; perms <= EPT_PERMS; perms++) {
+			if ((perms & ~EPT_PERMS) || !ept_valid(perms, exec_only))
+				continue;
+			TEST_ASSERT(gpa < HUGE_MATRIX_GPA + HUGE_MATRIX_MAX * SIZE_2M,
+				    "too many 2M leaves");
+			/* Its page table is new: L1's EPT must map it. */
+			virt_pg_map(vm, gpa, gpa);
+			ept_set_leaf(vm, vmx, guest_pt_of(vm, gpa), PG_LEVEL_4K,
+				     EPT_R | EPT_W);
+			guest_set_user(vm, gpa, user);
+			memcpy(addr_gpa2hva(vm, gpa), vmcall_insn, sizeof(vmcall_insn));
+			ept_set_leaf(vm, vmx, gpa, PG_LEVEL_2M, perms);
+			for (op = OP_FETCH; op <= OP_WRITE; op++) {
+				add_case(cases, gpa, perms, user, op, 0);
+				if (user)
+					add_case(cases, gpa, perms, user, op, 3);
+			}
+			gpa += SIZE_2M;
+		}
+		if (user)
+			break;
+	}
+}
+
 static const char *nx_param = "/sys/module/kvm/parameters/nx_huge_pages";
 static char nx_saved[8];
 
@@ -742,6 +790,8 @@ int main(int argc, char *argv[])
 		printf("SKIP 2M cases: %s\n", huge ? "cannot set kvm.nx_huge_pages=force" :
 		       "L1 has no 2M EPT pages");
 	}
+	if (huge)
+		add_huge_matrix(vm, vmx, cases, exec_only);
 	if (first_pg_off >= 0)
 		cases->c[first_pg_off].sync_before = SYNC_NESTED_STATE;
 	ept_allow_user_exec(vm, vmx->eptp_hva);
