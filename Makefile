@@ -10,7 +10,7 @@ KVER ?=
 S := scripts
 
 .PHONY: all modules import tree git-tree export-series rebase check-debian check check-unit \
-	dist deb install uninstall matrix deps check-series bench-build demo check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
+	dist deb install uninstall matrix deps check-series bench-build demo gmet-qemu check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
 
 all: modules
 
@@ -70,6 +70,12 @@ bench-build:
 demo: deps
 	VM_VERBOSE=1 test/vm/run-host amd smoke
 
+## gmet-qemu      build (once per machine; cached outside the clone) or find the
+##                GMET-capable AMD host's QEMU, Debian's qemu with our patch
+##                (test/vm/gmet-qemu), and print its path
+gmet-qemu: deps
+	@test/vm/gmet-qemu
+
 ## check-vm-full  every selftest and 1000 reload cycles, on both emulated hosts (long)
 # Two emulators at a time, one host thread each: the AMD full plan and then
 # the Intel reload cycles, beside the Intel selftests.  The shared inputs are
@@ -106,16 +112,17 @@ check-vm-full: deps
 	[ "$$(cat $$L/amd-full.rc $$L/intel-full.rc $$L/intel-cycles.rc)" = "$$(printf '0\n0\n0')" ]
 
 ## bench-vm       benchmark: selftests perf tests and module load time on the AMD
-##                host: stock, ours, ours with enable_gmet=1, as ratios to stock
+##                host with GMET (make gmet-qemu): stock, ours, ours with
+##                enable_gmet=1 (GMET on), as ratios to stock
 ##                (medians of BENCH_ROUNDS interleaved rounds, default 5;
 ##                QEMU with -icount, QEMU_ICOUNT= for real time;
 ##                BENCH_MEM=256M for a finer dirty_log figure)
 BENCH_ROUNDS ?= 5
 BENCH_MEM ?= 64M
 bench-vm: deps
-	QEMU_ICOUNT=$${QEMU_ICOUNT-shift=1,sleep=off} test/vm/run-host amd bench \
+	QEMU_ICOUNT=$${QEMU_ICOUNT-shift=1,sleep=off} test/vm/run-host amd-gmet bench \
 		"kvm_mbec.bench_sides=stock,ours,gmet1:enable_gmet=1 kvm_mbec.bench_rounds=$(BENCH_ROUNDS) kvm_mbec.bench_mem=$(BENCH_MEM)"
-	test/vm/bench-report build/vm/logs/amd-bench.log
+	test/vm/bench-report build/vm/logs/amd-gmet-bench.log
 
 ## bench-vm-mbec  benchmark on the Intel host with MBEC (Debian 13's Bochs 3.0,
 ##                test/vm/mbec-bochs; BOCHS=... for another Bochs >= 3.0):
