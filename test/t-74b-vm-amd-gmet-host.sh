@@ -43,4 +43,19 @@ for host in amd-gmet amd-gmet-1218; do
 	vm_status "$l" "$name" ours true 'GMET is on for L1 and offered to nested hypervisors'
 	vm_selftest "$l" "$name" stock svm_gmet_test SKIP 'KVM offers L1 no GMET'
 	vm_selftest "$l" "$name" ours svm_gmet_test PASS ''
+	# Without this, the erratum half could pass with the switch broken:
+	# QEMU warns at the first fault whose EXITINFO1.US it sets wrong
+	# (svm_gmet_test's CPL0 fetches from U/S=1 pages), and only then.
+	emu=$BUILD/vm/logs/$name.emu.log
+	said=false
+	grep -q 'AMD erratum 1218 emulated' "$emu" 2>/dev/null && said=true
+	case $host in
+	amd-gmet) want=false what="QEMU emulated no erratum 1218" ;;
+	*) want=true what="QEMU emulated erratum 1218 on a GMET fetch fault" ;;
+	esac
+	if [ "$said" = "$want" ]; then
+		pass "$l: $what"
+	else
+		fail "$l: $what" "its warning in ${emu#"$TOP"/}: $said" "$emu"
+	fi
 done

@@ -5,8 +5,8 @@
  * Fn8000_000A EDX[17], bit 3 of the VMCB's nested_ctl), the #NPF
  * EXITINFO1 bits (15.25.6), nested page tables built by hand (the 6.1
  * library has no nested NPT helpers; NPT entries are ordinary x86-64
- * page table entries, 15.25.5) and U/S in L1's own page tables, so that
- * L2 may touch a page at CPL3 (as guest_set_user() in vmx_mbec_lib.h).
+ * page table entries, 15.25.5).  U/S in L1's own page tables, which L2
+ * needs to touch a page at CPL3, is guest_set_user() in guest_pt_lib.h.
  */
 #ifndef SVM_GMET_LIB_H
 #define SVM_GMET_LIB_H
@@ -171,27 +171,6 @@ static inline int npt_walk(struct kvm_vm *vm, u64 root, u64 gpa, u64 entries[4])
 		pt = addr_gpa2hva(vm, e & PHYSICAL_PAGE_MASK);
 	}
 	return n;
-}
-
-/**
- * l1_pt_set_user - make a linear address user-mode in L1's page tables
- * @vm: the VM
- * @gva: the address, mapped with 4 KiB pages
- *
- * Sets U/S at every level, which is what CPL3 code needs (SDM 4.6, APM
- * 5.6); L2 uses L1's page tables here (generic_svm_setup copies CR3).
- */
-static inline void l1_pt_set_user(struct kvm_vm *vm, u64 gva)
-{
-	u64 *pt = addr_gpa2hva(vm, vm->pgd), *e;
-	int l;
-
-	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
-		e = &pt[(gva >> PG_LEVEL_SHIFT(l)) & 0x1ff];
-		TEST_ASSERT(*e & PTE_PRESENT_MASK, "0x%lx not mapped", gva);
-		*e |= PTE_USER_MASK;
-		pt = addr_gpa2hva(vm, *e & PHYSICAL_PAGE_MASK);
-	}
 }
 
 #endif /* SVM_GMET_LIB_H */

@@ -45,6 +45,7 @@
 #include "processor.h"
 #include "svm_util.h"
 #include "svm_gmet_lib.h"
+#include "guest_pt_lib.h"
 
 /* L1 linear = L1 physical = L2 physical, for every test page. */
 #define TEST_GPA	0xc0000000ULL	/* slot 1 */
@@ -609,7 +610,7 @@ static u64 build_npt(struct kvm_vm *vm, u64 base)
 static void map_test_page(struct kvm_vm *vm, u64 gpa, u8 code)
 {
 	virt_pg_map(vm, gpa, gpa);
-	l1_pt_set_user(vm, gpa);
+	guest_set_user(vm, gpa, true);
 	if (code)
 		*(u8 *)addr_gpa2hva(vm, gpa) = code;
 }

@@ -2,9 +2,8 @@
 /*
  * vmx_mbec_lib.h: what the MBEC selftests share: the bits of mode-based
  * execute control (Intel SDM vol. 3C, 29.3.3.2 and Table 28-7), EPT leaves
- * with XS/XU built by hand (the library's EPT helpers know nothing of XU)
- * and U/S in L1's page tables, which decides whether a linear address is
- * user-mode (SDM 4.6).
+ * with XS/XU built by hand (the library's EPT helpers know nothing of XU);
+ * U/S in L1's page tables is in guest_pt_lib.h.
  */
 #ifndef VMX_MBEC_LIB_H
 #define VMX_MBEC_LIB_H
@@ -13,6 +12,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "vmx.h"
+#include "guest_pt_lib.h"
 
 #define SECONDARY_EXEC_MODE_BASED_EPT_EXEC	BIT(22)
 #define VMX_EPT_VPID_CAP_ADVANCED_INFO		BIT_ULL(22)
@@ -105,28 +105,6 @@ static inline void ept_update_tree(struct kvm_vm *vm, u64 *pt, int level,
 static inline void ept_allow_user_exec(struct kvm_vm *vm, u64 *pt)
 {
 	ept_update_tree(vm, pt, PG_LEVEL_512G, EPT_XU, 0);
-}
-
-/**
- * guest_set_user - make a linear address user-mode in L1's page tables
- * @vm: the VM
- * @gva: the address, mapped with 4 KiB pages
- * @user: the leaf's U/S; the upper levels always get U/S = 1
- */
-static inline void guest_set_user(struct kvm_vm *vm, u64 gva, bool user)
-{
-	u64 *pt = addr_gpa2hva(vm, vm->pgd), *e;
-	int l;
-
-	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
-		e = &pt[(gva >> PG_LEVEL_SHIFT(l)) & 0x1ff];
-		TEST_ASSERT(*e & PTE_PRESENT_MASK, "0x%lx not mapped", gva);
-		if (l > PG_LEVEL_4K || user)
-			*e |= PTE_USER_MASK;
-		else
-			*e &= ~PTE_USER_MASK;
-		pt = addr_gpa2hva(vm, *e & PHYSICAL_PAGE_MASK);
-	}
 }
 
 #endif /* VMX_MBEC_LIB_H */
