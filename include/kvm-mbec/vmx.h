@@ -8,6 +8,7 @@
 #define __KVM_MBEC_VMX_H
 
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/types.h>
 #include <asm/kvm_host.h>
 #include <asm/vmx.h>
@@ -24,17 +25,45 @@
 extern bool enable_mbec;
 extern bool kvm_mbec_tdp_user_exec;
 
-/**
- * kvm_mbec_ept_advanced_info() - exit qualification bits L1 may see
- *
- * The advanced EPT-violation information is advertised to L1 exactly
- * when KVM runs L1 with MBEC (kvm_mbec_tdp_user_exec), which requires it.
- *
- * Return: the mask of the advanced-information bits to keep, or 0.
+/*
+ * What KVM's own walk of L2's page tables knows of the linear address,
+ * for bits 11:9 of an EPT violation that the nested translation of the
+ * final address reflects to L1: U/S, R/W and XD of the translation, in
+ * the access passed to kvm_translate_gpa(), above every PFERR_* bit that
+ * the base defines.  They are in the order of bits 11:9.
  */
-static inline unsigned long kvm_mbec_ept_advanced_info(void)
+#define KVM_MBEC_PFERR_GVA_SHIFT	50
+#define KVM_MBEC_PFERR_GVA_USER		BIT_ULL(50)
+#define KVM_MBEC_PFERR_GVA_WRITABLE	BIT_ULL(51)
+#define KVM_MBEC_PFERR_GVA_XD		BIT_ULL(52)
+#define KVM_MBEC_PFERR_GVA_MASK		GENMASK_ULL(52, 50)
+/* With CR0.PG=0: user-mode and writable (SDM Table 28-7), not XD. */
+#define KVM_MBEC_PFERR_GVA_NONPAGING	(KVM_MBEC_PFERR_GVA_USER | \
+					 KVM_MBEC_PFERR_GVA_WRITABLE)
+
+static_assert(KVM_MBEC_PFERR_GVA_MASK >> KVM_MBEC_PFERR_GVA_SHIFT ==
+	      KVM_MBEC_EPT_VIOLATION_ADVANCED_INFO >> 9);
+static_assert(!(KVM_MBEC_PFERR_GVA_MASK &
+		(PFERR_GUEST_FINAL_MASK | PFERR_GUEST_PAGE_MASK |
+		 PFERR_IMPLICIT_ACCESS | 0xffffffffULL)));
+
+/**
+ * kvm_mbec_gva_access() - the linear address's attributes as access bits
+ * @user: U/S is 1 in every paging-structure entry of the translation
+ * @writable: R/W is 1 in every one of them
+ * @xd: XD is 1 in any of them (0 if the paging mode has no XD)
+ *
+ * The walker of L2's page tables passes these with the final nested
+ * translation, for kvm_mbec_nested_ept_advanced_qual().  They do not take
+ * part in any permission check, and not in the #PF or #NPF error code.
+ *
+ * Return: KVM_MBEC_PFERR_GVA_* bits.
+ */
+static inline u64 kvm_mbec_gva_access(bool user, bool writable, bool xd)
 {
-	return kvm_mbec_tdp_user_exec ? KVM_MBEC_EPT_VIOLATION_ADVANCED_INFO : 0;
+	return (user ? KVM_MBEC_PFERR_GVA_USER : 0) |
+	       (writable ? KVM_MBEC_PFERR_GVA_WRITABLE : 0) |
+	       (xd ? KVM_MBEC_PFERR_GVA_XD : 0);
 }
 
 /**
@@ -68,28 +97,50 @@ kvm_mbec_nested_ept_gva_qual(u64 access, unsigned long exit_qualification)
  * kvm_mbec_nested_ept_advanced_qual() - bits 11:9 of an EPT violation for L1
  * @access: the access of the walk of L1's EPT that failed
  * @exit_qualification: the exit qualification of L0's last EPT violation
- * @mbec: whether L1's EPT uses MBEC (the root's has_user_exec_permission)
  *
- * For an EPT violation of L2, the processor's advanced information is
- * L1's too.  KVM's own walks (see kvm_mbec_nested_ept_gva_qual()) know
- * only the U/S of the final translation, and only with MBEC, where the
- * walker passes it in PFERR_USER_MASK; R/W and XD of the linear address
- * read as 0 rather than as the last EPT violation's.
+ * The advanced information (SDM Vol. 3C, "Exit Qualification for EPT
+ * Violations"): when bits 7 and 8 are set, bit 9 is the U/S, bit 10 the
+ * R/W and bit 11 the XD of the linear address's translation.  It does not
+ * depend on the MBEC control.  For an EPT violation of L2 they are the
+ * processor's.  For KVM's own walks (see kvm_mbec_nested_ept_gva_qual())
+ * the walker of L2's page tables passes them with the final translation
+ * (kvm_mbec_gva_access()); a paging-structure entry has none.
  *
- * Return: the advanced-information bits L1 must see, 0 unless they are
- * advertised to it (kvm_mbec_ept_advanced_info()).
+ * Whether L1 was offered the information at all is decided when the
+ * EPT violation is reflected (kvm_mbec_nested_ept_qual_offered()).
+ *
+ * Return: bits 11:9 of the exit qualification L1 must see.
  */
 static inline unsigned long
-kvm_mbec_nested_ept_advanced_qual(u64 access, unsigned long exit_qualification,
-				  bool mbec)
+kvm_mbec_nested_ept_advanced_qual(u64 access, unsigned long exit_qualification)
 {
 	if (!(access & (PFERR_GUEST_FINAL_MASK | PFERR_GUEST_PAGE_MASK)))
-		return exit_qualification & kvm_mbec_ept_advanced_info();
-	if (mbec && (access & PFERR_GUEST_FINAL_MASK) &&
-	    (access & PFERR_USER_MASK))
-		return KVM_MBEC_EPT_VIOLATION_GVA_USER &
-		       kvm_mbec_ept_advanced_info();
-	return 0;
+		return exit_qualification & KVM_MBEC_EPT_VIOLATION_ADVANCED_INFO;
+	if (!(access & PFERR_GUEST_FINAL_MASK))
+		return 0;
+	return (access & KVM_MBEC_PFERR_GVA_MASK) >>
+	       KVM_MBEC_PFERR_GVA_SHIFT << 9;
+}
+
+/**
+ * kvm_mbec_nested_ept_qual_offered() - an EPT violation's exit qualification
+ *	as the L1 hypervisor's virtual CPU reports it
+ * @ept_caps: the IA32_VMX_EPT_VPID_CAP that L1 sees (the vCPU's nested
+ *	VMX MSRs, which userspace may have narrowed)
+ * @exit_qualification: the exit qualification built for L1
+ *
+ * Bits 11:9 are reported only by a CPU with advanced VM-exit information
+ * for EPT violations (IA32_VMX_EPT_VPID_CAP bit 22); KVM offers it with
+ * MBEC (enable_mbec).
+ *
+ * Return: @exit_qualification, without bits 11:9 unless L1 was offered them.
+ */
+static inline unsigned long
+kvm_mbec_nested_ept_qual_offered(u64 ept_caps, unsigned long exit_qualification)
+{
+	if (ept_caps & KVM_MBEC_VMX_EPT_ADVANCED_VMEXIT_INFO)
+		return exit_qualification;
+	return exit_qualification & ~KVM_MBEC_EPT_VIOLATION_ADVANCED_INFO;
 }
 
 void vmx_mbec_hardware_setup(void);

@@ -14,6 +14,7 @@
 #include <kvm-mbec/vmx.h>
 
 #include "capabilities.h"
+#include "vmx.h"
 
 bool __read_mostly enable_mbec;
 module_param_named(enable_mbec, enable_mbec, bool, 0444);
@@ -74,34 +75,47 @@ void vmx_mbec_hardware_setup(void)
  *	enabled MBEC in vmcs12)
  * @exit_qualification: the EPT violation's exit qualification
  *
- * With MBEC, PFERR_USER_MASK tells the MMU whether the guest-linear address
- * is a user-mode address (the U/S bit of the guest's own walk, which the
- * advanced exit information reports in bit 9; not the CPL), which selects
- * XU over XS for fetches.  Bit 9 is defined only when bits 7 and 8 say the
- * access was to the translation of a linear address (SDM Table 28-7); for
- * the others, accesses to the guest's paging structures (never fetches),
- * the address counts as supervisor.  The entry was present if it granted
- * any of R, W, XS (bits 3-5) or, with MBEC, XU (bit 6).
+ * With split execute, PFERR_USER_MASK tells the MMU whether the fetch is
+ * checked against XU or XS.  The processor checked XU only if the VMCS it
+ * ran had MBEC, and only then are bit 6 (XU of the entry) and the
+ * address's U/S meaningful.  With MBEC, U/S is bit 9 (the guest walk's,
+ * not the CPL; advanced exit information, which enable_mbec requires),
+ * defined only when bits 7 and 8 say the access was to the translation of
+ * a linear address (SDM Table 28-7); the other accesses, to the guest's
+ * paging structures (never fetches), count as supervisor.  A root can have
+ * split execute while the VMCS has no MBEC: L2 of an L1 that uses shadow
+ * paging runs on KVM's own TDP root, whose role is L1's, with vmcs02
+ * without MBEC (vmcs12 has no EPT).  The processor then checked XS (bit 2),
+ * so the fault is a supervisor one.  KVM's TDP root maps XU wherever XS, so
+ * no test can tell the two apart there; the SDM leaves bits 6 and 9
+ * undefined in that case.
  *
- * Without MBEC both are stock: PFERR_USER_MASK carries the read bit, which
- * the permission bitmaps ignore and the nested EPT walk reflects into L1's
- * exit qualification, and XU is not looked at.
+ * Two more parts are required by the SDM but cannot be seen by a test of
+ * this base (test/mutants/ says which mutants survive): PFERR_PRESENT_MASK
+ * of an EPT violation is read only by the fast page fault check and by
+ * write tracking, and for an entry that grants only XU either answer gives
+ * L1 the same EPT violation; and no emulated host sets bit 9 without bits
+ * 7 and 8.
+ *
+ * Without split execute both are stock: PFERR_USER_MASK carries the read
+ * bit, which the permission bitmaps ignore and the nested EPT walk
+ * reflects into L1's exit qualification, and XU is not looked at.
  *
  * Return: PFERR_USER_MASK and PFERR_PRESENT_MASK, each or 0.
  */
 u64 vmx_mbec_ept_violation_pferr(struct kvm_vcpu *vcpu,
 				 unsigned long exit_qualification)
 {
-	bool user_exec_split = vcpu->arch.mmu->root_role.has_user_exec_permission;
 	const unsigned long gva_final = EPT_VIOLATION_GVA_IS_VALID |
 					EPT_VIOLATION_GVA_TRANSLATED;
 	unsigned long prot = EPT_VIOLATION_RWX_MASK;
 	u64 pferr = 0;
 
-	if (!user_exec_split) {
+	if (!vcpu->arch.mmu->root_role.has_user_exec_permission) {
 		if (exit_qualification & EPT_VIOLATION_ACC_READ)
 			pferr |= PFERR_USER_MASK;
-	} else {
+	} else if (secondary_exec_controls_get(to_vmx(vcpu)) &
+		   SECONDARY_EXEC_MODE_BASED_EPT_EXEC) {
 		prot |= KVM_MBEC_EPT_VIOLATION_USER_EXEC;
 		if ((exit_qualification & gva_final) == gva_final &&
 		    (exit_qualification & KVM_MBEC_EPT_VIOLATION_GVA_USER))
