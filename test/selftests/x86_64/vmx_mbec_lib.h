@@ -36,6 +36,8 @@
 #define QUAL_GLA_VALID	BIT_ULL(7)
 #define QUAL_GLA_FINAL	BIT_ULL(8)
 #define QUAL_USER_GLA	BIT_ULL(9)
+#define QUAL_WRITABLE_GLA	BIT_ULL(10)
+#define QUAL_NX_GLA	BIT_ULL(11)
 
 #define MBEC_NOT_OFFERED \
 	"KVM offers L1 no MBEC: needs kvm_intel.enable_mbec=1 on a CPU with MBEC"
@@ -105,6 +107,27 @@ static inline void ept_update_tree(struct kvm_vm *vm, u64 *pt, int level,
 static inline void ept_allow_user_exec(struct kvm_vm *vm, u64 *pt)
 {
 	ept_update_tree(vm, pt, PG_LEVEL_512G, EPT_XU, 0);
+}
+
+/**
+ * guest_set_nx - make a linear address execute-disable in L1's page tables
+ * @vm: the VM
+ * @gva: the address, mapped with 4 KiB pages
+ *
+ * Sets XD in the leaf only; EFER.NXE is set by the library for L1, and
+ * L2 runs with L1's EFER.
+ */
+static inline void guest_set_nx(struct kvm_vm *vm, u64 gva)
+{
+	u64 *pt = addr_gpa2hva(vm, vm->pgd), *e = NULL;
+	int l;
+
+	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
+		e = &pt[(gva >> PG_LEVEL_SHIFT(l)) & 0x1ff];
+		TEST_ASSERT(*e & PTE_PRESENT_MASK, "0x%lx not mapped", gva);
+		pt = addr_gpa2hva(vm, *e & PHYSICAL_PAGE_MASK);
+	}
+	*e |= PTE_NX_MASK;
 }
 
 #endif /* VMX_MBEC_LIB_H */

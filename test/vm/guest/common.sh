@@ -238,7 +238,7 @@ run_selftest() {
 	_ours=
 	if grep -qx "$_t" "$ST/OURS" 2>/dev/null; then
 		_ours=1
-		info_file "$_phase $_t:" "$_log" 60
+		info_file "$_phase $_t:" "$_log" 150
 	fi
 	case $_rc in
 	0) result "$_phase" "$_t" PASS "$_time" ;;
