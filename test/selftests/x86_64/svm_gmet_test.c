@@ -4,11 +4,20 @@
  * Trap (GMET) in vmcb12 and runs L2 over nested page table (NPT) leaves of
  * every U/S, NX and R/W combination, 4 KiB and 2 MiB, with U/S=0 also
  * above a leaf (in a PDE, in a PDPTE), fetching, reading and writing at
- * CPL0 and CPL3.  Also: the same matrix with GMET off in vmcb12; L1's
- * GMET bit is ignored where L1's CPUID does not offer GMET (this part runs
- * on every host with nested SVM and NPT, also where KVM offers no GMET,
- * before the test reports SKIP); the bit survives KVM_GET/SET_NESTED_STATE
- * taken in L2 into a new VM.
+ * CPL0, 1, 2 and 3, and writing with a rep insb that L0 emulates (KVM's
+ * own walk of L1's NPT must give L1 the #NPF the CPU gives).  Also: the
+ * same matrix with GMET off in vmcb12; L1's GMET bit is ignored where L1's
+ * CPUID does not offer GMET (this part runs on every host with nested SVM
+ * and NPT, also where KVM offers no GMET, before the test reports SKIP);
+ * with L0's shadow entry present first (a CPL3 read and fetch of each page
+ * before its CPL0, 1 and 2 fetches, so that the CPU's own GMET check of a
+ * present U/S=1 entry decides them, not KVM's walk), at 4 KiB and 2 MiB;
+ * the bit survives KVM_GET/SET_NESTED_STATE taken in L2 into a new VM,
+ * and the CPU's check applies there too.  The 2 MiB groups check, with
+ * the VM's pages_2m statistic, that L0 maps their leaves with 2 MiB
+ * entries; a host that cannot (no transparent huge pages, no
+ * KVM_CAP_NESTED_STATE) fails instead of skipping those cases.  Each
+ * group ends with one "PASS group: <name>" or "FAIL group: <name>" line.
  *
  * The expectations (expect_exit()) come from the AMD APM vol. 2:
  * 15.25.5-7 (nested paging: NPT entries are x86-64 page table entries,
@@ -23,12 +32,17 @@
  * an instruction fetch at CPL<3 from a page whose nested translation is
  * U/S=1 takes #NPF; U/S does not restrict data accesses nor CPL3 fetches,
  * so U/S=0 pages are readable and executable at any CPL; R/W and NX
- * apply as usual; EXITINFO1.US of a fetch is 1 iff CPL=3).  The same
- * cases are in kvm-unit-tests' npt_gmet_null, npt_gmet_nx, npt_gmet_us.
+ * apply as usual; CPL1 and CPL2 are supervisor).  EXITINFO1.US: without
+ * GMET every access is a user access (15.25.6); with GMET it reports the
+ * access's mode, 1 iff CPL=3, for fetches (kvm-unit-tests npt_gmet_us)
+ * and for data accesses too (Linux 7.2's svm_translate_nested_gpa():
+ * "Non-GMET walks are always user-walks"; AMD erratum 1218, "EXITINFO1[2]
+ * May Be Incorrectly Set When GMET is Enabled").  The same cases are in
+ * kvm-unit-tests' npt_gmet_null, npt_gmet_nx, npt_gmet_us.
  *
  * AMD erratum 1218: on some CPUs EXITINFO1.US of a GMET fetch fault does
- * not reflect the fetch's mode.  L0 must hide it, so the test checks that
- * bit exactly; -u masks it, to see whether it is needed.
+ * not reflect the fetch's mode (either way).  L0 must hide it, so the test
+ * checks that bit exactly; -u masks it, to see whether it is needed.
  *
  * Options: -u mask EXITINFO1.US of fetch faults under GMET; -t SECONDS the
  * alarm per case group (default 60): a vCPU that never comes back from
@@ -52,7 +66,7 @@
 #define TEST_SLOT	1
 #define TEST_SIZE	(10 * PG_SIZE_2M)
 #define CODE_GPA	TEST_GPA		/* L2's stubs and their pointer */
-#define STACK_GPA	(TEST_GPA + 0x1000)	/* L2's stack, CPL0 and CPL3 */
+#define STACK_GPA	(TEST_GPA + 0x1000)	/* L2's stack, every CPL */
 #define STACK_TOP	(STACK_GPA + PAGE_SIZE)
 #define MATRIX_4K_GPA	(TEST_GPA + 0x2000)	/* one 4 KiB leaf per U/S, NX, RW */
 #define PDE_US0_GPA	(TEST_GPA + PG_SIZE_2M)	/* a 4 KiB leaf, its PDE U/S=0 */
@@ -62,6 +76,10 @@
 #define NR_PERMS	8		/* U/S x NX x RW */
 #define DATA_OFFSET	0x800		/* where L2 reads and writes a test page */
 #define RET_INSN	0xc3		/* at offset 0 of every test page */
+#define INS_PORT	0x2222		/* L2's rep insb: L0 exits to the host */
+#define INS_BYTE	0x5a		/* what the host gives the rep insb */
+#define NR_CPLS		4
+#define RFLAGS_IOPL3	(3ULL << 12)	/* L2's in/out at every CPL */
 
 /*
  * The stubs on the code page: mov rax, [rip + d] (the pointer L1 sets);
@@ -70,8 +88,8 @@
 #define STUB_FETCH	0x00
 #define STUB_READ	0x20
 #define STUB_WRITE	0x40
+#define STUB_INS	0x60
 #define STUB_POINTER	0x100
-#define STUB_ACCESS	7		/* the access, after the load of the pointer */
 
 /* mov rax, [rip + d]; call rax; vmmcall */
 static const u8 stub_fetch[] = {
@@ -91,14 +109,34 @@ static const u8 stub_write[] = {
 	0x48, 0x89, 0x00, 0x0f, 0x01, 0xd9,
 };
 
+/*
+ * mov rax, [rip + d]; mov rdi, rax; mov edx, INS_PORT; mov ecx, 1;
+ * rep insb; vmmcall.  L1 does not intercept I/O, so L0 emulates the
+ * string I/O, and its write to the test page goes through KVM's own
+ * walk of L1's NPT, not the CPU's.
+ */
+static const u8 stub_ins[] = {
+	0x48, 0x8b, 0x05, STUB_POINTER - STUB_INS - 7, 0, 0, 0,
+	0x48, 0x89, 0xc7,
+	0xba, INS_PORT & 0xff, INS_PORT >> 8, 0, 0,
+	0xb9, 1, 0, 0, 0,
+	0xf3, 0x6c, 0x0f, 0x01, 0xd9,
+};
+
 /* OP_L2_CODE: l2_sync_code(), the nested state round trip. */
-enum op { OP_FETCH, OP_READ, OP_WRITE, OP_L2_CODE };
-static const char * const op_name[] = { "fetch", "read", "write", "C code" };
-static const u16 stub_at[] = { STUB_FETCH, STUB_READ, STUB_WRITE };
+enum op { OP_FETCH, OP_READ, OP_WRITE, OP_INS, OP_L2_CODE };
+static const char * const op_name[] = {
+	"fetch", "read", "write", "rep insb (emulated write)", "C code",
+};
+
+static const u16 stub_at[] = { STUB_FETCH, STUB_READ, STUB_WRITE, STUB_INS };
+/* The access, after the load of the pointer (and, for insb, its operands) */
+static const u16 stub_access[] = { 7, 7, 7, 20 };
 static const u16 stub_vmmcall[] = {
 	STUB_FETCH + sizeof(stub_fetch) - 3,
 	STUB_READ + sizeof(stub_read) - 3,
 	STUB_WRITE + sizeof(stub_write) - 3,
+	STUB_INS + sizeof(stub_ins) - 3,
 };
 
 /* Host-side actions (GUEST_SYNC_ARGS from L1, or from L2). */
@@ -107,7 +145,11 @@ enum sync {
 	SYNC_GROUP_END,		/* arg: the group */
 	SYNC_CASE_FAILED,	/* arg: the case; L1 goes on */
 	SYNC_IN_L2,		/* KVM_GET/SET_NESTED_STATE now */
+	SYNC_BASELINE_2M,	/* arg: the case; read pages_2m before it */
 };
+
+/* The primed groups: L0's shadow entry present before the CPL<3 fetches */
+#define PRIMED		"L0's entry present first (CPL3 read and fetch, then CPL0-2 fetches)"
 
 struct gmet_case {
 	/* Set by the host. */
@@ -120,6 +162,8 @@ struct gmet_case {
 	u8 group;
 	u8 leaf_level;		/* PG_LEVEL_4K or PG_LEVEL_2M, for the name */
 	u8 us0_level;		/* the non-leaf level with U/S=0, or 0 */
+	u8 primed;		/* in a primed group, for the name */
+	u8 baseline_2m;		/* L1 syncs SYNC_BASELINE_2M before it */
 	/* Set by L1. */
 	u8 failed;
 	u64 exit_code;
@@ -134,10 +178,11 @@ struct gmet_group {
 	u64 nested_ctl;
 	u64 ncr3;
 	u64 gmet;		/* GMET applies (host only) */
+	u64 want_2m;		/* 2 MiB leaves L0 must map anew (host only) */
 };
 
-#define MAX_CASES	256
-#define MAX_GROUPS	8
+#define MAX_CASES	1024
+#define MAX_GROUPS	12
 
 /* Shared by the host and L1. */
 struct gmet_test {
@@ -162,6 +207,7 @@ struct gmet_test {
 static u32 expect_exit(const struct gmet_case *c, u64 *info1)
 {
 	bool fetch = c->op == OP_FETCH, user = true, writable = true, nx = false;
+	bool write = c->op == OP_WRITE || c->op == OP_INS;
 	bool fault;
 	int i;
 
@@ -183,18 +229,21 @@ static u32 expect_exit(const struct gmet_case *c, u64 *info1)
 		/* 15.25.5: all nested accesses are user accesses. */
 		fault = !user;
 	/* R/W and NX as in x86 paging; L1's EFER.NXE is 1. */
-	fault = fault || (c->op == OP_WRITE && !writable) || (fetch && nx);
+	fault = fault || (write && !writable) || (fetch && nx);
 	if (!fault)
 		return SVM_EXIT_VMMCALL;
 
 	/* 15.25.6: a protection fault on the final guest physical address. */
 	*info1 = NPF_P | NPF_FINAL_GPA;
-	if (c->op == OP_WRITE)
+	if (write)
 		*info1 |= NPF_RW;
 	if (fetch)
 		*info1 |= NPF_ID;
-	/* A user access, but for a fetch under GMET: 1 iff CPL3 (15.25.13). */
-	if (!(c->gmet && fetch) || c->cpl == 3)
+	/*
+	 * Without GMET a user access (15.25.6); with GMET the access's mode,
+	 * fetch or data: 1 iff CPL3 (15.25.13; Linux 7.2, erratum 1218's title).
+	 */
+	if (!c->gmet || c->cpl == 3)
 		*info1 |= NPF_US;
 	return SVM_EXIT_NPF;
 }
@@ -229,7 +278,8 @@ static u64 expected_rip(const struct gmet_case *c, u32 exit_code)
 {
 	if (exit_code == SVM_EXIT_VMMCALL)
 		return CODE_GPA + stub_vmmcall[c->op];
-	return c->op == OP_FETCH ? c->target : CODE_GPA + stub_at[c->op] + STUB_ACCESS;
+	return c->op == OP_FETCH ? c->target :
+	       CODE_GPA + stub_at[c->op] + stub_access[c->op];
 }
 
 /**
@@ -241,6 +291,22 @@ static u64 expected_rip(const struct gmet_case *c, u32 exit_code)
 static u64 expected_gpa(const struct gmet_case *c)
 {
 	return c->op == OP_FETCH ? c->target : c->target + DATA_OFFSET;
+}
+
+/**
+ * info2_mask - the EXITINFO2 bits a case compares
+ * @c: the case
+ *
+ * KVM's own walk of L1's NPT, for an access that L0 emulates (the rep
+ * insb), translates the page frame of the access (gfn_to_gpa() in
+ * paging_tmpl.h, 6.1 as upstream), so the #NPF it reflects names the
+ * page, not the byte: only the page is compared.
+ *
+ * Return: the mask.
+ */
+static u64 info2_mask(const struct gmet_case *c)
+{
+	return c->op == OP_INS ? ~(u64)(PAGE_SIZE - 1) : ~0ULL;
 }
 
 /**
@@ -264,7 +330,7 @@ static bool case_ok(const struct gmet_case *c, bool mask_fetch_us)
 	if (exit_code == SVM_EXIT_VMMCALL)
 		return true;
 	return (c->info1 & info1_mask(c, mask_fetch_us)) == info1 &&
-	       c->info2 == expected_gpa(c);
+	       (c->info2 & info2_mask(c)) == (expected_gpa(c) & info2_mask(c));
 }
 
 /**
@@ -297,6 +363,8 @@ static void l1_run_case(struct svm_test_data *svm, struct gmet_test *t, u64 i,
 	struct gmet_case *c = &t->c[i];
 	struct vmcb *vmcb = svm->vmcb;
 
+	if (c->baseline_2m)
+		GUEST_SYNC_ARGS(SYNC_BASELINE_2M, i, 0, 0, 0);
 	if (c->op == OP_L2_CODE) {
 		vmcb->save.rip = (u64)l2_sync_code;
 	} else {
@@ -308,12 +376,21 @@ static void l1_run_case(struct svm_test_data *svm, struct gmet_test *t, u64 i,
 	vmcb->save.cs = *cs0;
 	vmcb->save.ss = *ss0;
 	vmcb->save.cpl = c->cpl;
-	if (c->cpl == 3) {
-		/* Long-mode code and data, DPL3 (APM 4.8; VMCB attributes, App. B). */
-		vmcb->save.cs.selector |= 3;
-		vmcb->save.cs.attrib |= SVM_SELECTOR_DPL_MASK;
-		vmcb->save.ss.selector = vmcb->save.ds.selector | 3;
-		vmcb->save.ss.attrib |= SVM_SELECTOR_DPL_MASK;
+	/* in and out at every CPL (IOPL 3), for the rep insb */
+	vmcb->save.rflags = X86_EFLAGS_FIXED | RFLAGS_IOPL3;
+	if (c->cpl) {
+		/*
+		 * Long-mode code and data with DPL = CPL (APM 4.8; VMCB
+		 * attributes, App. B): CPL1 and CPL2 are supervisor modes
+		 * like CPL0, for L1's paging (the test pages are user pages,
+		 * and L1 runs without SMEP and SMAP) and for GMET.
+		 */
+		vmcb->save.cs.selector = (cs0->selector & ~3) | c->cpl;
+		vmcb->save.cs.attrib = (cs0->attrib & ~SVM_SELECTOR_DPL_MASK) |
+				       (c->cpl << SVM_SELECTOR_DPL_SHIFT);
+		vmcb->save.ss.selector = (vmcb->save.ds.selector & ~3) | c->cpl;
+		vmcb->save.ss.attrib = (ss0->attrib & ~SVM_SELECTOR_DPL_MASK) |
+				       (c->cpl << SVM_SELECTOR_DPL_SHIFT);
 	}
 
 	t->current = i;
@@ -368,10 +445,14 @@ static void l1_guest_code(struct svm_test_data *svm, struct gmet_test *t)
 
 /* Host side. */
 
-static char group_name[MAX_GROUPS][64];
+static char group_name[MAX_GROUPS][128];
 static struct gmet_test *alarm_test;	/* the VM's cases, for the alarm */
 static unsigned int group_timeout = 60;
 static int nr_cases, nr_failed;
+
+/* Failed cases printed in full; the rest are counted (the guest keeps 60 lines) */
+#define MAX_REPORTED	10
+static int nr_reported;
 
 /**
  * leaf_perms - the U/S, NX and R/W of one matrix leaf
@@ -401,26 +482,31 @@ static void case_name(const struct gmet_test *t, u64 i, char *buf, size_t size)
 			 group_name[c->group]);
 		return;
 	}
-	snprintf(buf, size, "%s: CPL%d %s, %s leaf U/S=%d NX=%d RW=%d%s",
+	snprintf(buf, size, "%s: CPL%d %s, %s leaf U/S=%d NX=%d RW=%d%s%s",
 		 group_name[c->group], c->cpl, op_name[c->op],
 		 c->leaf_level == PG_LEVEL_2M ? "2M" : "4K", !!(leaf & NPT_US),
 		 !!(leaf & NPT_NX), !!(leaf & NPT_RW),
 		 c->us0_level == PG_LEVEL_2M ? " under a PDE with U/S=0" :
-		 c->us0_level == PG_LEVEL_1G ? " under a PDPTE with U/S=0" : "");
+		 c->us0_level == PG_LEVEL_1G ? " under a PDPTE with U/S=0" : "",
+		 c->primed ? " (L0's entry present)" : "");
 }
 
 /**
  * report_failure - print what a failed case expected and what L1 saw
  * @t: the cases
  * @i: the case
+ *
+ * Only the first MAX_REPORTED failures are printed; main() counts the rest.
  */
 static void report_failure(const struct gmet_test *t, u64 i)
 {
 	const struct gmet_case *c = &t->c[i];
-	char name[160], want[160];
+	char name[256], want[192];
 	u64 info1;
 	u32 exit_code = expect_exit(c, &info1);
 
+	if (++nr_reported > MAX_REPORTED)
+		return;
 	case_name(t, i, name, sizeof(name));
 	if (c->op == OP_L2_CODE)
 		snprintf(want, sizeof(want), "a VMMCALL exit");
@@ -429,9 +515,9 @@ static void report_failure(const struct gmet_test *t, u64 i)
 			 expected_rip(c, exit_code));
 	else
 		snprintf(want, sizeof(want),
-			 "#NPF EXITINFO1 0x%lx (mask 0x%lx) EXITINFO2 0x%lx at 0x%lx",
+			 "#NPF EXITINFO1 0x%lx (mask 0x%lx) EXITINFO2 0x%lx (mask 0x%lx) at 0x%lx",
 			 info1, info1_mask(c, t->mask_fetch_us), expected_gpa(c),
-			 expected_rip(c, exit_code));
+			 info2_mask(c), expected_rip(c, exit_code));
 	printf("FAIL %s: expected %s; L1 got exit 0x%lx EXITINFO1 0x%lx EXITINFO2 0x%lx at 0x%lx",
 	       name, want, c->exit_code, c->info1, c->info2, c->rip);
 	printf(" (NPT %lx %lx %lx %lx)\n", c->npte[0], c->npte[1], c->npte[2], c->npte[3]);
@@ -450,7 +536,7 @@ static void report_failure(const struct gmet_test *t, u64 i)
 static void on_alarm(int sig)
 {
 	const struct gmet_test *t = alarm_test;
-	char msg[320], name[160] = "before the first case";
+	char msg[400], name[256] = "before the first case";
 	int n;
 
 	if (t && t->current < t->nr)
@@ -484,6 +570,7 @@ static void add_group(struct gmet_test *t, const char *name, u64 nested_ctl,
 	g->nested_ctl = nested_ctl;
 	g->ncr3 = ncr3;
 	g->gmet = offered && (nested_ctl & SVM_NESTED_CTL_GMET_ENABLE);
+	g->want_2m = 0;
 }
 
 /**
@@ -519,22 +606,72 @@ static void add_case(struct kvm_vm *vm, struct gmet_test *t, u64 target,
 }
 
 /**
- * add_accesses - fetch, read and write at CPL0 and CPL3 of one test page
+ * add_accesses - fetch, read, write and emulated write at every CPL of
+ *	one test page
  * @vm: the VM
  * @t: the cases
  * @target: the test page
  * @leaf_level: its NPT leaf's level
  * @us0_level: the non-leaf level with U/S=0, or 0
+ *
+ * Fetches go first, CPL0 first: the CPL<3 fetches of a page meet L0's
+ * shadow entry not present, and KVM's walk of L1's NPT decides them.
  */
 static void add_accesses(struct kvm_vm *vm, struct gmet_test *t, u64 target,
 			 int leaf_level, int us0_level)
 {
-	int op;
+	int op, cpl;
 
-	for (op = OP_FETCH; op <= OP_WRITE; op++) {
-		add_case(vm, t, target, op, 0, leaf_level, us0_level);
-		add_case(vm, t, target, op, 3, leaf_level, us0_level);
-	}
+	for (op = OP_FETCH; op <= OP_INS; op++)
+		for (cpl = 0; cpl < NR_CPLS; cpl++)
+			add_case(vm, t, target, op, cpl, leaf_level, us0_level);
+}
+
+/**
+ * add_primed - a CPL3 read and fetch of one test page, then its CPL0, 1
+ *	and 2 fetches
+ * @vm: the VM
+ * @t: the cases
+ * @target: the test page
+ * @leaf_level: its NPT leaf's level
+ *
+ * Every page is readable at CPL3 under GMET, so the read makes L0's
+ * shadow entry present (with L1's U/S, NX and R/W, and GMET on in vmcb02)
+ * and the CPU's own GMET check decides the CPL<3 fetches: a #NPF that L0
+ * must reflect to L1 after its erratum 1218 workaround, or no exit.
+ */
+static void add_primed(struct kvm_vm *vm, struct gmet_test *t, u64 target,
+		       int leaf_level)
+{
+	int cpl, first = t->nr;
+
+	add_case(vm, t, target, OP_READ, 3, leaf_level, 0);
+	add_case(vm, t, target, OP_FETCH, 3, leaf_level, 0);
+	for (cpl = 0; cpl < 3; cpl++)
+		add_case(vm, t, target, OP_FETCH, cpl, leaf_level, 0);
+	for (; first < t->nr; first++)
+		t->c[first].primed = 1;
+}
+
+/**
+ * add_primed_groups - two groups of add_primed(): every 4K, every 2M leaf
+ * @vm: the VM
+ * @t: the cases
+ * @ncr3: an NPT with GMET that no group used yet, so that every leaf's
+ *	shadow entry is made anew by its first access
+ */
+static void add_primed_groups(struct kvm_vm *vm, struct gmet_test *t, u64 ncr3)
+{
+	const u64 np_gmet = SVM_NESTED_CTL_NP_ENABLE | SVM_NESTED_CTL_GMET_ENABLE;
+	int k;
+
+	add_group(t, "GMET on, 4K leaves, " PRIMED, np_gmet, ncr3, true);
+	for (k = 0; k < NR_PERMS; k++)
+		add_primed(vm, t, MATRIX_4K_GPA + k * PAGE_SIZE, PG_LEVEL_4K);
+	add_group(t, "GMET on, 2M leaves, " PRIMED, np_gmet, ncr3, true);
+	t->g[t->nr_groups - 1].want_2m = 1;
+	for (k = 0; k < NR_PERMS; k++)
+		add_primed(vm, t, MATRIX_2M_GPA + k * PG_SIZE_2M, PG_LEVEL_2M);
 }
 
 /**
@@ -558,6 +695,8 @@ static void add_matrix(struct kvm_vm *vm, struct gmet_test *t, const char *what,
 		add_accesses(vm, t, MATRIX_4K_GPA + k * PAGE_SIZE, PG_LEVEL_4K, 0);
 	snprintf(name, sizeof(name), "%s, 2M leaves", what);
 	add_group(t, name, nested_ctl, ncr3, offered);
+	/* The first group of this VM and NPT to touch the 2M leaves */
+	t->g[t->nr_groups - 1].want_2m = 1;
 	for (k = 0; k < NR_PERMS; k++)
 		add_accesses(vm, t, MATRIX_2M_GPA + k * PG_SIZE_2M, PG_LEVEL_2M, 0);
 	snprintf(name, sizeof(name), "%s, U/S=0 above the leaf", what);
@@ -641,6 +780,7 @@ static void setup_memory(struct kvm_vm *vm)
 	memcpy(code + STUB_FETCH, stub_fetch, sizeof(stub_fetch));
 	memcpy(code + STUB_READ, stub_read, sizeof(stub_read));
 	memcpy(code + STUB_WRITE, stub_write, sizeof(stub_write));
+	memcpy(code + STUB_INS, stub_ins, sizeof(stub_ins));
 }
 
 /**
@@ -693,6 +833,13 @@ static struct kvm_vcpu *nested_state_round_trip(struct kvm_vm *vm,
 
 	host_check(nested_state_has_gmet(state),
 		   "KVM_GET_NESTED_STATE in L2: guest mode, vmcb12 nested_ctl has NP_ENABLE and GMET");
+	/* vm_get_stat() must read the new VM's statistics, not the old one's */
+	if (vm->stats_fd) {
+		close(vm->stats_fd);
+		free(vm->stats_desc);
+		vm->stats_fd = 0;
+		vm->stats_desc = NULL;
+	}
 	kvm_vm_release(vm);
 	vcpu = vm_recreate_with_one_vcpu(vm);
 	vcpu_load_state(vcpu, state);
@@ -705,40 +852,92 @@ static struct kvm_vcpu *nested_state_round_trip(struct kvm_vm *vm,
 }
 
 /**
- * group_summary - one line for a finished group
+ * leaves_2m_mapped - how many 2M leaves of a group L0 must map
+ * @t: the cases
+ * @grp: the group
+ *
+ * Return: the number of distinct 2M test pages with at least one access
+ * that runs to VMMCALL.
+ */
+static int leaves_2m_mapped(const struct gmet_test *t, const struct gmet_group *grp)
+{
+	u64 seen[MAX_CASES], i, info1;
+	int n = 0, j;
+
+	for (i = grp->first; i < grp->first + grp->nr; i++) {
+		const struct gmet_case *c = &t->c[i];
+
+		if (c->op == OP_L2_CODE || c->leaf_level != PG_LEVEL_2M ||
+		    expect_exit(c, &info1) != SVM_EXIT_VMMCALL)
+			continue;
+		for (j = 0; j < n && seen[j] != c->target; j++)
+			;
+		if (j == n)
+			seen[n++] = c->target;
+	}
+	return n;
+}
+
+/**
+ * group_summary - the checks and the one line of a finished group
+ * @vm: the VM (the current one, after a nested state round trip)
  * @t: the cases
  * @g: the group
+ * @base_2m: the VM's pages_2m before the group's first 2M access
+ *
+ * A group with want_2m must have made a 2 MiB entry in L0 for each 2M
+ * leaf that an access of L2 reached (the VM's pages_2m statistic counts
+ * them; it is at least that much higher now, L1's own 2 MiB entries
+ * aside): else its 2M cases ran on 4 KiB entries, and the group fails.
+ * The line is "PASS group: <name>" or "FAIL group: <name>", for the
+ * host-side test to find each group by name.
  */
-static void group_summary(const struct gmet_test *t, u64 g)
+static void group_summary(struct kvm_vm *vm, const struct gmet_test *t, u64 g,
+			  u64 base_2m)
 {
 	const struct gmet_group *grp = &t->g[g];
-	u64 i;
-	int failed = 0;
+	char huge[96] = "";
+	bool huge_ok = true;
+	int failed = 0, want;
+	u64 i, now;
 
 	for (i = grp->first; i < grp->first + grp->nr; i++)
 		failed += t->c[i].failed;
 	nr_cases += grp->nr;
+	if (grp->want_2m) {
+		want = leaves_2m_mapped(t, grp);
+		now = vm_get_stat(vm, "pages_2m");
+		huge_ok = now >= base_2m + want;
+		snprintf(huge, sizeof(huge), ", pages_2m %lu -> %lu for %d 2M leaves%s",
+			 base_2m, now, want,
+			 huge_ok ? "" : ": L0 mapped them with 4K entries (no THP?)");
+		nr_cases++;
+		nr_failed += !huge_ok;
+	}
 	nr_failed += failed;
-	printf("%s: %lu cases, %d failed\n", group_name[g], grp->nr, failed);
+	printf("%s group: %s: %lu cases, %d failed%s\n",
+	       failed || !huge_ok ? "FAIL" : "PASS", group_name[g], grp->nr,
+	       failed, huge);
 }
 
 /**
  * run_vm - one L1 and its case groups
- * @gmet_offered: L1's CPUID has GMET (else it is cleared)
- * @nested_state: add the KVM_GET/SET_NESTED_STATE group
+ * @gmet_offered: L1's CPUID has GMET (else it is cleared); with it, the
+ *	primed groups and the KVM_GET/SET_NESTED_STATE group run too
  * @mask_fetch_us: -u
  */
-static void run_vm(bool gmet_offered, bool nested_state, bool mask_fetch_us)
+static void run_vm(bool gmet_offered, bool mask_fetch_us)
 {
 	const u64 np_gmet = SVM_NESTED_CTL_NP_ENABLE | SVM_NESTED_CTL_GMET_ENABLE;
 	vm_vaddr_t svm_gva, t_gva;
 	struct kvm_vcpu *vcpu;
 	struct gmet_test *t;
-	u64 plain, gmet, g, ended = 0;
+	u64 plain, gmet, g, ended = 0, base_2m = 0;
 	struct kvm_vm *vm;
 	struct ucall uc;
 
-	vm = __vm_create_with_one_vcpu(&vcpu, 64, l1_guest_code);
+	/* the cases, and five NPTs */
+	vm = __vm_create_with_one_vcpu(&vcpu, 256, l1_guest_code);
 	if (!gmet_offered)
 		vcpu_clear_cpuid_feature(vcpu, X86_FEATURE_GMET);
 	vcpu_alloc_svm(vm, &svm_gva);
@@ -757,24 +956,43 @@ static void run_vm(bool gmet_offered, bool nested_state, bool mask_fetch_us)
 		gmet = build_npt(vm, NPT_RW);
 		add_matrix(vm, t, "GMET on", np_gmet, gmet, true);
 		add_matrix(vm, t, "GMET off in vmcb12", SVM_NESTED_CTL_NP_ENABLE, plain, true);
-		if (nested_state) {
-			add_group(t, "GMET on, KVM_GET/SET_NESTED_STATE in L2", np_gmet,
-				  gmet, true);
-			add_case(vm, t, 0, OP_L2_CODE, 0, 0, 0);
-			/* U/S=1 NX=0 RW=1: no CPL0 fetch; U/S=0: any fetch. */
-			add_case(vm, t, MATRIX_4K_GPA + 5 * PAGE_SIZE, OP_FETCH, 0, PG_LEVEL_4K, 0);
-			add_case(vm, t, MATRIX_4K_GPA + 5 * PAGE_SIZE, OP_FETCH, 3, PG_LEVEL_4K, 0);
-			add_case(vm, t, MATRIX_4K_GPA + 4 * PAGE_SIZE, OP_FETCH, 0, PG_LEVEL_4K, 0);
-		}
+		add_primed_groups(vm, t, build_npt(vm, NPT_RW));
+		add_group(t, "GMET on, KVM_GET/SET_NESTED_STATE in L2", np_gmet,
+			  gmet, true);
+		t->g[t->nr_groups - 1].want_2m = 1;
+		add_case(vm, t, 0, OP_L2_CODE, 0, 0, 0);
+		/*
+		 * In the new VM, L0's shadow entries are all new.  U/S=1 NX=0
+		 * RW=1: no CPL<3 fetch, before (KVM's walk) and after a CPL3
+		 * read and fetch (the CPU's check), 4K and 2M; U/S=0: any fetch.
+		 */
+		add_case(vm, t, MATRIX_4K_GPA + 5 * PAGE_SIZE, OP_FETCH, 0, PG_LEVEL_4K, 0);
+		add_primed(vm, t, MATRIX_4K_GPA + 5 * PAGE_SIZE, PG_LEVEL_4K);
+		add_case(vm, t, MATRIX_4K_GPA + 4 * PAGE_SIZE, OP_FETCH, 0, PG_LEVEL_4K, 0);
+		add_case(vm, t, MATRIX_2M_GPA + 5 * PG_SIZE_2M, OP_FETCH, 0, PG_LEVEL_2M, 0);
+		/* pages_2m from here: L1's own memory is mapped again by now */
+		t->c[t->nr - 1].baseline_2m = 1;
+		add_primed(vm, t, MATRIX_2M_GPA + 5 * PG_SIZE_2M, PG_LEVEL_2M);
 	}
 	vcpu_args_set(vcpu, 2, svm_gva, t_gva);
 
 	alarm_test = t;
 	alarm(group_timeout);
 	for (;;) {
-		char name[160];
+		char name[256];
 
 		vcpu_run(vcpu);
+		if (vcpu->run->exit_reason == KVM_EXIT_IO &&
+		    vcpu->run->io.port == INS_PORT) {
+			/* L2's rep insb, which L0 emulates: give it its byte */
+			TEST_ASSERT(vcpu->run->io.direction == KVM_EXIT_IO_IN &&
+				    vcpu->run->io.size == 1,
+				    "L2's port 0x%x: direction %u size %u", INS_PORT,
+				    vcpu->run->io.direction, vcpu->run->io.size);
+			memset((u8 *)vcpu->run + vcpu->run->io.data_offset, INS_BYTE,
+			       vcpu->run->io.count);
+			continue;
+		}
 		if (vcpu->run->exit_reason != KVM_EXIT_IO) {
 			if (t->current < t->nr)
 				case_name(t, t->current, name, sizeof(name));
@@ -793,11 +1011,15 @@ static void run_vm(bool gmet_offered, bool nested_state, bool mask_fetch_us)
 			switch (uc.args[1]) {
 			case SYNC_GROUP_START:
 				alarm(group_timeout);
+				base_2m = vm_get_stat(vm, "pages_2m");
 				break;
 			case SYNC_GROUP_END:
 				TEST_ASSERT(g < t->nr_groups, "L1 ended group %lu", g);
-				group_summary(t, g);
+				group_summary(vm, t, g, base_2m);
 				ended++;
+				break;
+			case SYNC_BASELINE_2M:
+				base_2m = vm_get_stat(vm, "pages_2m");
 				break;
 			case SYNC_CASE_FAILED:
 				TEST_ASSERT(g < t->nr, "L1 failed case %lu", g);
@@ -837,7 +1059,7 @@ static void help(const char *name)
 
 int main(int argc, char *argv[])
 {
-	bool mask_fetch_us = false, nested_state;
+	bool mask_fetch_us = false;
 	struct sigaction sa = { .sa_handler = on_alarm };
 	int opt;
 
@@ -863,22 +1085,27 @@ int main(int argc, char *argv[])
 		       "KVM offers L1 no SVM: needs an AMD CPU and kvm_amd.nested=1");
 	__TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_NPT),
 		       "KVM offers L1 no nested paging: needs kvm_amd.npt=1");
-	nested_state = kvm_has_cap(KVM_CAP_NESTED_STATE);
+	/* Nothing less than every group where KVM offers GMET. */
+	TEST_ASSERT(!kvm_cpu_has(X86_FEATURE_GMET) || kvm_has_cap(KVM_CAP_NESTED_STATE),
+		    "FAIL svm_gmet_test: KVM offers GMET but no KVM_CAP_NESTED_STATE: the nested state group cannot run");
 	if (mask_fetch_us)
 		printf("-u: EXITINFO1.US of fetch faults under GMET not compared\n");
 
 	/* Where GMET is not in L1's CPUID, vmcb12's bit 3 is ignored. */
-	run_vm(false, false, mask_fetch_us);
+	run_vm(false, mask_fetch_us);
 	if (!kvm_cpu_has(X86_FEATURE_GMET)) {
+		if (nr_reported > MAX_REPORTED)
+			printf("%d more failed cases not printed\n",
+			       nr_reported - MAX_REPORTED);
 		printf("svm_gmet_test: %d cases, %d failed\n", nr_cases, nr_failed);
 		if (nr_failed)
 			exit(KSFT_FAIL);
 		ksft_exit_skip("- %s\n", GMET_NOT_OFFERED);
 	}
 
-	if (!nested_state)
-		printf("no KVM_CAP_NESTED_STATE: the nested state group does not run\n");
-	run_vm(true, nested_state, mask_fetch_us);
+	run_vm(true, mask_fetch_us);
+	if (nr_reported > MAX_REPORTED)
+		printf("%d more failed cases not printed\n", nr_reported - MAX_REPORTED);
 	printf("svm_gmet_test: %d cases, %d failed\n", nr_cases, nr_failed);
 	return nr_failed ? KSFT_FAIL : KSFT_PASS;
 }
