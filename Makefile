@@ -10,7 +10,7 @@ KVER ?=
 S := scripts
 
 .PHONY: all modules import tree git-tree export-series rebase check-debian check check-unit \
-	dist deb install uninstall matrix deps check-series bench-build demo gmet-qemu check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
+	dist deb install uninstall matrix deps check-series check-mutants bench-build demo gmet-qemu check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
 
 all: modules
 
@@ -60,6 +60,13 @@ check: deps
 ##                per patch, in build/check-series/; not part of make check)
 check-series:
 	$(S)/check-series $(KVER)
+
+## check-mutants  do the security fixes' tests fail without them?  Builds ours
+##                with each mutant of test/mutants/ (one fix reverted), runs
+##                its test on its emulated host, prints a table (long; not in
+##                make check).  MUTANTS="d2-split d6-stale-7-8" runs some.
+check-mutants: deps
+	$(S)/check-mutants $(MUTANTS)
 
 ## bench-build    benchmark: clean build time, ours against the plain base
 bench-build:
