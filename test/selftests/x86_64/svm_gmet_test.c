@@ -450,7 +450,7 @@ static struct gmet_test *alarm_test;	/* the VM's cases, for the alarm */
 static unsigned int group_timeout = 60;
 static int nr_cases, nr_failed;
 
-/* Failed cases printed in full; the rest are counted (the guest keeps 60 lines) */
+/* Failed cases printed in full; the rest are counted (the guest keeps 150 lines) */
 #define MAX_REPORTED	10
 static int nr_reported;
 
