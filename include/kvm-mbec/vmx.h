@@ -23,7 +23,6 @@
 #define KVM_MBEC_EPT_VIOLATION_ADVANCED_INFO	GENMASK(11, 9)
 
 extern bool enable_mbec;
-extern bool kvm_mbec_tdp_user_exec;
 
 /*
  * What KVM's own walk of L2's page tables knows of the linear address,

@@ -491,11 +491,9 @@ static void add_huge_read_fetch(struct kvm_vm *vm, struct vmx_pages *vmx,
  * @cases: the cases to add to
  * @gpa: the 2M page, XS-only and user-mode
  *
- * The read that made the 2M SPTE leaves the CPU a translation of the
- * first 4 KiB page without execute, so fetches from it fault in L0
- * whatever the split made, and KVM's own walk decides them.  Pages that
- * L2 never touched are translated through the new 4 KiB SPTEs, so the
- * CPU's own MBEC check decides: they must not be user-executable.
+ * Pages that L2 never touched have no translation the CPU could have
+ * cached from before the split: their fetches are checked against the
+ * new 4 KiB SPTEs, which must not be user-executable.
  */
 static void add_untouched_fetches(struct kvm_vm *vm, struct mbec_cases *cases, u64 gpa)
 {
