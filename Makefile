@@ -1,15 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# kvm-mbec: Linux KVM for x86 (kvm.ko, kvm-intel.ko, kvm-amd.ko) from the
-# pinned Debian 6.1 base plus our series, built out of tree and installed
-# with DKMS.  The work is done by scripts/; see README.md.
+# kvm-mbec: Linux KVM for x86 (kvm.ko, kvm-intel.ko, kvm-amd.ko) from a
+# pinned Debian base (bases/6.1 for 6.1.0-* kernels, bases/6.12 for
+# 6.12.*+deb12-*) plus its series, built out of tree and installed with
+# DKMS.  The work is done by scripts/; see README.md.
 
 # KVER=<release> builds for that kernel; empty means the running kernel if
 # supported, else the newest installed supported headers.
 KVER ?=
+# BASE=<id> (bases/<id>/) chooses the base for the targets that work on one
+# (import, tree, git-tree, export-series, check-series, rebase, check-debian,
+# matrix); a KVER chooses its own.  Empty: the running kernel's base, else
+# the oldest.
+BASE ?=
+ifneq ($(BASE),)
+export KVM_MBEC_BASE := $(BASE)
+endif
 S := scripts
 
-.PHONY: all modules import tree git-tree export-series rebase check-debian check check-unit \
+.PHONY: all modules import tree git-tree export-series rebase check-debian check check-full check-unit \
 	dist deb install uninstall matrix deps check-series check-mutants bench-build demo gmet-qemu check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
 
 all: modules
@@ -21,29 +30,31 @@ help:
 modules:
 	$(S)/build-modules $(KVER)
 
-## import         verify the pinned base tarball and extract it into build/base
+## import         verify the pinned base tarball and extract it into build/<base>/base
 import:
 	$(S)/import
 
-## tree           apply the series onto the base in build/src
+## tree           apply the series onto the base in build/<base>/src
 tree:
 	$(S)/prepare-tree
 
-## git-tree       base + series as a git repository in build/git (FORCE=1 redoes it)
+## git-tree       base + series as a git repository in build/<base>/git (FORCE=1
+##                redoes it); BASE=6.12 for the other base
 git-tree:
 	$(S)/git-tree $(if $(FORCE),--force)
 
-## export-series  write build/git's commits back to src/<area>/ and src/series
+## export-series  write build/<base>/git's commits back to src/<area>/<base>/ and
+##                bases/<base>/series
 export-series:
 	$(S)/export-series
 
-## rebase         follow Debian: make rebase VERSION=<linux-source-6.1 version>
+## rebase         follow Debian: make rebase VERSION=<linux-source-6.1 or -6.12 version>
 ##                lists the changed KVM files and changelog, applies the series,
 ##                updates bases/, builds for every installed supported kernel
 rebase:
 	$(S)/rebase $(VERSION)
 
-## check-debian   does the archive have a newer linux-source-6.1 or kernel ABI
+## check-debian   does the archive have a newer linux-source-6.1/-6.12 or kernel ABI
 ##                than we support?  (exit 1 if so; for a cron job)
 check-debian:
 	$(S)/check-debian
@@ -56,8 +67,14 @@ deps:
 check: deps
 	test/run $(TESTS)
 
+## check-full     make check plus what its 60-minute budget leaves out
+##                (test/vm/README.md, "CI budget"); about 2 hours on 2 cores
+check-full: deps
+	KVM_MBEC_CHECK_FULL=1 test/run $(TESTS)
+
 ## check-series   bisectability: build every prefix of the series (one build
-##                per patch, in build/check-series/; not part of make check)
+##                per patch, in build/check-series/; not part of make check;
+##                KVER=<a 6.12 kernel> for the 6.12 series)
 check-series:
 	$(S)/check-series $(KVER)
 
@@ -104,7 +121,7 @@ INTEL_FULL_ARGS = kvm_mbec.skip=$(INTEL_FULL_SKIP) \
 INTEL_CYCLES_ARGS = kvm_mbec.tests=sync_regs_test kvm_mbec.cycles=1000
 check-vm-full: deps
 	mkdir -p build/vm/logs
-	scripts/build-modules "$$(scripts/base-info DEFAULT_KVER)" >build/vm-build-modules.log 2>&1
+	scripts/build-modules "$$(scripts/base-info DEFAULT_KVER)" >build/vm/build-modules.log 2>&1
 	test/vm/build-selftests
 	export VM_NO_BUILD=1 VM_TIMEOUT=$${VM_TIMEOUT:-14400}; L=build/vm/logs; \
 	rm -f $$L/amd-full.rc $$L/intel-full.rc $$L/intel-cycles.rc; \

@@ -7,28 +7,94 @@ shopt -s extglob
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 
-# The base: bases/<id>/ holds base.conf (package, version, kernels), files
-# (the paths imported) and sha256sums (their content).  KVM_MBEC_BASE
-# chooses one; with a single base it is that one.
-if [ -z "${KVM_MBEC_BASE:-}" ]; then
-	bases=("$TOP"/bases/*/base.conf)
-	if [ ${#bases[@]} -ne 1 ] || [ ! -f "${bases[0]}" ]; then
-		echo "kvm-mbec: error: set KVM_MBEC_BASE to one of: $(cd "$TOP/bases" && echo */ | tr -d /)" >&2
-		exit 1
-	fi
-	KVM_MBEC_BASE=$(basename "$(dirname "${bases[0]}")")
-	unset bases
-fi
-BASE_DIR=$TOP/bases/$KVM_MBEC_BASE
-BASE_FILES=$BASE_DIR/files
-BASE_SUMS=$BASE_DIR/sha256sums
-# BASE_TARBALL may be overridden from the environment (a local copy, tests).
+# The bases: bases/<id>/ holds base.conf (package, version, kernels, the
+# series), files (the paths imported) and sha256sums (their content).  Each
+# base serves one Debian kernel line (KERNEL_PREFIX<ABI>KERNEL_INFIX<flavour>).
+# load_base ID makes one the current base; KVM_MBEC_BASE chooses it for the
+# whole run, else the base of the running kernel, else the oldest line.
+# Scripts that are given a kernel release take its base (load_base_for_kver).
+BASE_IDS=$(cd "$TOP/bases" && for d in */base.conf; do [ -f "$d" ] && echo "${d%/base.conf}"; done | sort -V | xargs)
+[ -n "$BASE_IDS" ] || { echo "kvm-mbec: error: no bases/*/base.conf" >&2; exit 1; }
+# BASE_TARBALL from the environment: a local copy of the base's tarball.
 tarball_override=${BASE_TARBALL:-}
-# shellcheck source=../bases/6.1/base.conf
-. "$BASE_DIR/base.conf"
-BASE_TARBALL=${tarball_override:-$BASE_TARBALL}
-[ -z "$tarball_override" ] || KVM_MBEC_TARBALL_OVERRIDDEN=1
-unset tarball_override
+
+# load_base ID: read bases/ID/base.conf and derive the rest.
+load_base() {
+	[ -f "$TOP/bases/$1/base.conf" ] ||
+		die "no base $1 (bases: $BASE_IDS)"
+	BASE_DIR=$TOP/bases/$1
+	BASE_FILES=$BASE_DIR/files
+	BASE_SUMS=$BASE_DIR/sha256sums
+	KERNEL_ABIS_REFUSED= BASE_SAME_KVM= KERNEL_ABIS_OLDER=
+	# shellcheck source=../bases/6.1/base.conf
+	. "$BASE_DIR/base.conf"
+	# BASE_TARBALL may be overridden from the environment (a local copy, tests).
+	if [ -n "$tarball_override" ]; then
+		BASE_TARBALL=$tarball_override
+		KVM_MBEC_TARBALL_OVERRIDDEN=1
+	fi
+	# Everything built from the base, per base: base, src, git, full-source.
+	BASE_BUILD=$BUILD/$BASE_ID
+	# The supported kernels: every ABI with every flavour.
+	SUPPORTED_KERNELS="^$(re_quote "$KERNEL_PREFIX")(${KERNEL_ABIS// /|})$(re_quote "$KERNEL_INFIX")(${KERNEL_FLAVOURS// /|})\$"
+	# The default kernel: the newest supported ABI, first flavour.  The
+	# emulated hosts boot it and install-deps installs its headers and image.
+	DEFAULT_KVER=$(kver_of "${KERNEL_ABIS##* }" "${KERNEL_FLAVOURS%% *}")
+	# The version every module carries: ours, then the base it was built from.
+	MODULE_VERSION_STRING="$PACKAGE_VERSION+$BASE_VERSION"
+}
+
+# re_quote TEXT: TEXT as an extended regular expression that matches it.
+re_quote() {
+	sed 's/[][\\.^$*+?(){}|]/\\&/g' <<<"$1"
+}
+
+# braces WORDS: "a" for one word, "{a,b}" for more, as a shell would expand.
+braces() {
+	local w=($1)
+
+	if [ ${#w[@]} -eq 1 ]; then
+		echo "${w[0]}"
+	else
+		echo "{$(IFS=,; echo "${w[*]}")}"
+	fi
+}
+
+# kver_of ABI FLAVOUR: the release of the current base's line.
+kver_of() {
+	echo "$KERNEL_PREFIX$1$KERNEL_INFIX$2"
+}
+
+# abi_of KVER: the ABI of KVER when it is of the current base's line, else
+# nothing and status 1.
+abi_of() {
+	local rest
+
+	[[ $1 == "$KERNEL_PREFIX"+([0-9])"$KERNEL_INFIX"?* ]] || return 1
+	rest=${1#"$KERNEL_PREFIX"}
+	echo "${rest%%"$KERNEL_INFIX"*}"
+}
+
+# base_of_kver KVER: the id of the base whose line KVER is of; nothing and
+# status 1 when none.
+base_of_kver() {
+	local id
+
+	for id in $BASE_IDS; do
+		(load_base "$id" && abi_of "$1" >/dev/null) && { echo "$id"; return 0; }
+	done
+	return 1
+}
+
+# load_base_for_kver KVER: the base of KVER's line, unless KVM_MBEC_BASE
+# chose one; stays on the current base when KVER is of no line.
+load_base_for_kver() {
+	local id
+
+	[ -z "${KVM_MBEC_BASE:-}" ] || return 0
+	id=$(base_of_kver "$1") || return 0
+	[ "$id" = "$BASE_ID" ] || load_base "$id"
+}
 
 # Where downloads are kept between runs, outside the clone (make rebase, the
 # base fetched when the installed linux-source has other KVM files).
@@ -51,14 +117,13 @@ dkms_conf_value() {
 PACKAGE_NAME=$(dkms_conf_value PACKAGE_NAME)
 PACKAGE_VERSION=$(dkms_conf_value PACKAGE_VERSION)
 
-# The supported kernels, from base.conf: every ABI with every flavour.
-SUPPORTED_KERNELS="^${KERNEL_PREFIX//./\\.}-(${KERNEL_ABIS// /|})-(${KERNEL_FLAVOURS// /|})\$"
-# The default kernel: the newest supported ABI, first flavour.  The emulated
-# hosts boot it and install-deps installs its headers and image.
-DEFAULT_KVER=$KERNEL_PREFIX-${KERNEL_ABIS##* }-${KERNEL_FLAVOURS%% *}
-
-# The version every module carries: ours, then the base it was built from.
-MODULE_VERSION_STRING="$PACKAGE_VERSION+$BASE_VERSION"
+# The current base: KVM_MBEC_BASE, else the running kernel's
+# (KVM_MBEC_RUNNING_KERNEL for the tests), else the oldest line.
+if [ -n "${KVM_MBEC_BASE:-}" ]; then
+	load_base "$KVM_MBEC_BASE"
+else
+	load_base "$(base_of_kver "${KVM_MBEC_RUNNING_KERNEL:-$(uname -r)}" || echo "${BASE_IDS%% *}")"
+fi
 
 # Where our kernel hook goes (scripts/kernel-hook): run by the headers'
 # and by the image's postinst, with the release as the argument.
@@ -104,9 +169,10 @@ kvm_not_newer() {
 # (base.conf's ABIs and flavours), the headers, and the freshness guard: the
 # kernel's own KVM must not be newer than our base, or we would replace its
 # fixes with older code.
-kernel_refusal() {
-	local kver=$1 kdir kv
+kernel_refusal() (
+	local kver=$1 kdir kv abi
 
+	load_base_for_kver "$kver"
 	kdir=$(kdir_for "$kver")
 	if [ -f "$kdir/Makefile" ]; then
 		kv=$(headers_debian_version "$kdir")
@@ -120,10 +186,7 @@ kernel_refusal() {
 		fi
 	fi
 	if ! kernel_supported "$kver"; then
-		if [[ $kver == "$KERNEL_PREFIX"-+([0-9])-* ]]; then
-			local abi=${kver#"$KERNEL_PREFIX"-}
-
-			abi=${abi%%-*}
+		if abi=$(abi_of "$kver"); then
 			if [ "$abi" -gt "${KERNEL_ABIS##* }" ]; then
 				echo "$kver is a newer kernel ABI than kvm-mbec $PACKAGE_VERSION supports ($(supported_list))"
 				return 1
@@ -137,7 +200,7 @@ kernel_refusal() {
 		return 1
 	fi
 	return 0
-}
+)
 
 # base_extract TARBALL DIR: the base's paths of TARBALL into DIR/<topdir>/,
 # and their sha256sums, in the format of bases/<id>/sha256sums, into
@@ -173,13 +236,19 @@ base_differences() {
 # archive_kernels: the kernels of this base that apt knows, from the
 # linux-headers packages, a line each: "<ABI> <flavour> <candidate version>".
 archive_kernels() {
-	local prefix=linux-headers-$KERNEL_PREFIX-
+	local prefix=linux-headers-$KERNEL_PREFIX pkg rest abi
 
-	apt-cache pkgnames "$prefix" | grep -E "^$prefix[0-9]+-" |
-		grep -vE -- '-common(-rt)?$' | sort -u |
-		{ xargs -r apt-cache show --no-all-versions 2>/dev/null || true; } |
-		sed -n -e "s/^Package: $prefix\([0-9]*\)-\(.*\)$/\1 \2/p" -e 's/^Version: //p' |
-		paste -d' ' - - | sort -n -k1,1 -k2,2
+	apt-cache pkgnames "$prefix" | sort -u | while read -r pkg; do
+		rest=${pkg#"$prefix"}
+		[[ $rest == +([0-9])"$KERNEL_INFIX"* ]] || continue
+		[[ $rest == *-common?(-rt) ]] && continue
+		echo "$pkg"
+	done | { xargs -r apt-cache show --no-all-versions 2>/dev/null || true; } |
+		sed -n -e 's/^Package: linux-headers-//p' -e 's/^Version: //p' |
+		paste -d' ' - - | while read -r pkg rest; do
+			abi=$(abi_of "$pkg") || continue
+			echo "$abi ${pkg#"$KERNEL_PREFIX$abi$KERNEL_INFIX"} $rest"
+		done | sort -n -k1,1 -k2,2
 }
 
 # Every version of the base package that apt knows, oldest first.
@@ -192,26 +261,59 @@ archive_base_versions() {
 # kernel_refusal accepts, a line each, oldest ABI first; within one ABI rt,
 # then cloud, then the generic flavour (so the last line is the best).
 installed_kernels() {
-	local d k abi rank
+	local d k id abi rank n=0
 
-	for d in "$MODULES_ROOT"/*/build; do
-		k=${d%/build}
-		k=${k##*/}
-		kernel_refusal "$k" >/dev/null || continue
-		abi=${k#"$KERNEL_PREFIX"-}
-		abi=${abi%%-*}
-		case "$k" in
-		*-cloud-amd64) rank=1 ;;
-		*-rt-amd64) rank=0 ;;
-		*) rank=2 ;;
-		esac
-		echo "$abi $rank $k"
-	done | sort -n -k1,1 -k2,2 | cut -d' ' -f3
+	for id in $BASE_IDS; do
+		n=$((n + 1))
+		for d in "$MODULES_ROOT"/*/build; do
+			k=${d%/build}
+			k=${k##*/}
+			[ "$(base_of_kver "$k")" = "$id" ] || continue
+			kernel_refusal "$k" >/dev/null || continue
+			abi=$(KVM_MBEC_BASE=$id; load_base "$id"; abi_of "$k")
+			case "$k" in
+			*-cloud-amd64) rank=1 ;;
+			*-rt-amd64) rank=0 ;;
+			*) rank=2 ;;
+			esac
+			echo "$n $abi $rank $k"
+		done
+	done | sort -n -k1,1 -k2,2 -k3,3 | cut -d' ' -f4
 }
 
-# The supported kernels, for people: 6.1.0-{50,53}-{amd64,rt-amd64}.
+# The supported kernels of every base, for people:
+# 6.1.0-{50,53}-{amd64,rt-amd64} 6.12.{118}+deb12-{amd64}.
 supported_list() {
-	echo "$KERNEL_PREFIX-{${KERNEL_ABIS// /,}}-{${KERNEL_FLAVOURS// /,}}"
+	local id
+
+	for id in $BASE_IDS; do
+		(load_base "$id" && base_supported_list)
+	done | paste -sd' '
+}
+
+# "+<version>" of every base, in order, each Debian version's '-' as '+'
+# (scripts/deb: the Debian version of our package).
+bases_version_suffix() {
+	local id
+
+	for id in $BASE_IDS; do
+		(load_base "$id" && printf '+%s' "${BASE_VERSION//-/+}")
+	done
+}
+
+# The supported kernels of every base as one regular expression, for
+# dkms.conf's BUILD_EXCLUSIVE_KERNEL.
+all_supported_kernels() {
+	local id
+
+	for id in $BASE_IDS; do
+		(load_base "$id" && echo "$SUPPORTED_KERNELS")
+	done | paste -sd'|'
+}
+
+# The supported kernels of the current base only.
+base_supported_list() {
+	kver_of "$(braces "$KERNEL_ABIS")" "$(braces "$KERNEL_FLAVOURS")"
 }
 
 # KVM_MBEC_MODULES_ROOT: another /lib/modules, for tests with faked headers.

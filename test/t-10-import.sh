@@ -3,6 +3,7 @@
 # Import of the base, checked by content, and the series applying onto it:
 # any linux-source with our KVM files works, other ones are refused with the
 # files that differ, and bad input gives a clear error and loses nothing.
+# Runs once per base.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -11,15 +12,15 @@ trap 'rm -rf "$scratch"' EXIT
 
 sums_sha=$(sha256sum <"$BASE_SUMS" | cut -d' ' -f1)
 expect "import verifies and extracts the base" "$TOP/scripts/import"
-if [ "$(cat "$BUILD/base/.kvm-mbec-base" 2>/dev/null)" = "$sums_sha" ] &&
-   [ -f "$BUILD/base/arch/x86/kvm/mmu/mmu.c" ] && [ -f "$BUILD/base/virt/kvm/kvm_main.c" ]; then
+if [ "$(cat "$BASE_BUILD/base/.kvm-mbec-base" 2>/dev/null)" = "$sums_sha" ] &&
+   [ -f "$BASE_BUILD/base/arch/x86/kvm/mmu/mmu.c" ] && [ -f "$BASE_BUILD/base/virt/kvm/kvm_main.c" ]; then
 	pass "imported tree carries the stamp of sha256sums and the KVM sources"
 else
 	fail "imported tree carries the stamp of sha256sums and the KVM sources"
 fi
 
 # Only KVM paths are imported: nothing outside the base's files.
-extra=$(cd "$BUILD/base" && find . -type f ! -name '.kvm-mbec-*' | sed 's|^\./||' |
+extra=$(cd "$BASE_BUILD/base" && find . -type f ! -name '.kvm-mbec-*' | sed 's|^\./||' |
 	grep -vE '^(arch/x86/kvm/|virt/kvm/)' | grep -vxFf <(base_paths))
 if [ -z "$extra" ]; then
 	pass "import extracts only the paths in bases/$BASE_ID/files"
@@ -27,13 +28,13 @@ else
 	fail "import extracts only the paths in bases/$BASE_ID/files" "extra: $(echo "$extra" | head -3)"
 fi
 expect "the imported files are those of bases/$BASE_ID/sha256sums" \
-	bash -c "cd '$BUILD/base' && sha256sum -c --quiet '$BASE_SUMS'"
+	bash -c "cd '$BASE_BUILD/base' && sha256sum -c --quiet '$BASE_SUMS'"
 
 # The imported files are the upstream files listed in shared/, byte for byte.
 hashes=$TOP/../shared/upstream-kvm-6.1.192.sha256
 if [ -f "$hashes" ]; then
 	expect "imported files match shared/upstream-kvm-6.1.192.sha256" \
-		bash -c "cd '$BUILD/base' && grep -E ' (arch/x86/kvm|virt/kvm|include/linux/kvm)' '$hashes' | sha256sum -c --quiet"
+		bash -c "cd '$BASE_BUILD/base' && grep -E ' (arch/x86/kvm|virt/kvm|include/linux/kvm)' '$hashes' | sha256sum -c --quiet"
 else
 	skip "imported files match shared/upstream-kvm-6.1.192.sha256" "no shared/ beside the repo"
 fi
@@ -47,7 +48,7 @@ fake_source() {
 	shift
 	rm -rf "$d"
 	mkdir -p "$d"
-	cp -a "$BUILD/base" "$d/$BASE_TOPDIR"
+	cp -a "$BASE_BUILD/base" "$d/$BASE_TOPDIR"
 	rm -f "$d/$BASE_TOPDIR"/.kvm-mbec-*
 	mkdir -p "$d/$BASE_TOPDIR/fs/nfsd"
 	echo "/* not KVM: $name */" >"$d/$BASE_TOPDIR/fs/nfsd/nfs4state.c"
@@ -69,7 +70,7 @@ same=$(fake_source same)
 expect "a linux-source of another version with the same KVM files is accepted" \
 	env BUILD="$scratch/build" BASE_TARBALL="$same" "$TOP/scripts/import" --force
 expect "  and its import is the base, stamp and all" \
-	bash -c "cd '$scratch/build/base' && sha256sum -c --quiet '$BASE_SUMS' &&
+	bash -c "cd '$scratch/build/$BASE_ID/base' && sha256sum -c --quiet '$BASE_SUMS' &&
 		[ \"\$(cat .kvm-mbec-base)\" = '$sums_sha' ] && [ ! -e fs/nfsd/nfs4state.c ]"
 
 # One whose KVM files differ: refused, naming each file and the rebase, and
@@ -87,8 +88,8 @@ for want in "changed arch/x86/kvm/x86.c" "new +arch/x86/kvm/mmu/new.c" "missing 
 		fail "  the refusal says: $want" "" "$log"
 	fi
 done
-if [ -f "$scratch/build/base/arch/x86/kvm/x86.c" ] &&
-   [ "$(cat "$scratch/build/base/.kvm-mbec-base")" = "$sums_sha" ]; then
+if [ -f "$scratch/build/$BASE_ID/base/arch/x86/kvm/x86.c" ] &&
+   [ "$(cat "$scratch/build/$BASE_ID/base/.kvm-mbec-base")" = "$sums_sha" ]; then
 	pass "failed import leaves the previous base intact"
 else
 	fail "failed import leaves the previous base intact"
@@ -120,8 +121,8 @@ if [ "$(id -u)" = 0 ] && [ -f "$BASE_TARBALL" ]; then
 	log=$TEST_LOGS/$(echo "$c" | tr -c 'A-Za-z0-9_.-' '_').log
 	mv -f "$moved" "$BASE_TARBALL"
 	if grep -q "differ from our base" "$log" && grep -q "fetched into" "$log" &&
-	   (cd "$scratch/build/base" && sha256sum -c --quiet "$BASE_SUMS") &&
-	   [ "$(cat "$scratch/build/base/.kvm-mbec-tarball")" = "$CACHE/${BASE_PACKAGE}_$BASE_VERSION/linux-source.tar.xz" ]; then
+	   (cd "$scratch/build/$BASE_ID/base" && sha256sum -c --quiet "$BASE_SUMS") &&
+	   [ "$(cat "$scratch/build/$BASE_ID/base/.kvm-mbec-tarball")" = "$CACHE/${BASE_PACKAGE}_$BASE_VERSION/linux-source.tar.xz" ]; then
 		pass "  it warns, names the changed files, and imports $BASE_VERSION from the cache"
 	else
 		fail "  it warns, names the changed files, and imports $BASE_VERSION from the cache" "" "$log"
@@ -138,18 +139,18 @@ repo=$scratch/repo
 mkdir -p "$repo"
 cp -a "$TOP/scripts" "$TOP/src" "$TOP/include" "$TOP/compat" "$TOP/bases" \
 	"$TOP/dkms.conf" "$repo/"
-mkdir -p "$repo/build"
-cp -a "$BUILD/base" "$repo/build/base"
+mkdir -p "$repo/build/$BASE_ID"
+cp -a "$BASE_BUILD/base" "$repo/build/$BASE_ID/base"
 expect "series applies onto the base" env BUILD="$repo/build" "$repo/scripts/prepare-tree"
 bad_patch >"$repo/src/x86/9999-bad.patch"
-echo "x86/9999-bad.patch" >>"$repo/src/series"
+echo "x86/9999-bad.patch" >>"$repo/$BASE_SERIES"
 expect_fail "bad patch gives a clear error naming it" "patch src/x86/9999-bad.patch does not apply" \
 	env BUILD="$repo/build" "$repo/scripts/prepare-tree"
-if [ -f "$repo/build/src/.kvm-mbec-tree" ] && [ -f "$repo/build/src/arch/x86/kvm/x86.c" ]; then
+if [ -f "$repo/build/$BASE_ID/src/.kvm-mbec-tree" ] && [ -f "$repo/build/$BASE_ID/src/arch/x86/kvm/x86.c" ]; then
 	pass "failed series leaves the previous tree intact"
 else
 	fail "failed series leaves the previous tree intact"
 fi
-echo "x86/0000-missing.patch" >"$repo/src/series"
+echo "x86/0000-missing.patch" >"$repo/$BASE_SERIES"
 expect_fail "series naming a missing patch gives a clear error" "lists x86/0000-missing.patch, but" \
 	env BUILD="$repo/build" "$repo/scripts/prepare-tree"

@@ -7,25 +7,29 @@
 # reports what the archive has that we do not (a fake apt-cache).
 
 . "$(dirname "$0")/lib.sh"
+# One base's line (the running kernel's, else the oldest): check-debian and
+# choose-kver stay on it.
+export KVM_MBEC_BASE=$BASE_ID
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 # --- one setting -------------------------------------------------------------
 dkms_regex=$(dkms_conf_value BUILD_EXCLUSIVE_KERNEL)
-if [ "$dkms_regex" = "$SUPPORTED_KERNELS" ]; then
-	pass "dkms.conf BUILD_EXCLUSIVE_KERNEL is base.conf's kernel list ($dkms_regex)"
+if [ "$dkms_regex" = "$(all_supported_kernels)" ]; then
+	pass "dkms.conf BUILD_EXCLUSIVE_KERNEL is every base.conf's kernel list ($dkms_regex)"
 else
-	fail "dkms.conf BUILD_EXCLUSIVE_KERNEL is base.conf's kernel list" \
-		"dkms.conf: $dkms_regex; base.conf: $SUPPORTED_KERNELS"
+	fail "dkms.conf BUILD_EXCLUSIVE_KERNEL is every base.conf's kernel list" \
+		"dkms.conf: $dkms_regex; base.conf: $(all_supported_kernels)"
 fi
 newest=$(echo "$KERNEL_ABIS" | xargs -n 1 | sort -n | tail -n 1)
-if [ "$DEFAULT_KVER" = "$KERNEL_PREFIX-$newest-amd64" ]; then
+if [ "$DEFAULT_KVER" = "$(kver_of "$newest" amd64)" ]; then
 	pass "the default kernel is the newest supported ABI: $DEFAULT_KVER"
 else
 	fail "the default kernel is the newest supported ABI" "DEFAULT_KVER=$DEFAULT_KVER, newest ABI $newest"
 fi
-hard=$(cd "$TOP" && grep -rnE "$KERNEL_PREFIX-[0-9]+-(amd64|cloud|rt)" Makefile scripts test/vm .ci |
+hard=$(cd "$TOP" && grep -rnE "$(for id in $BASE_IDS; do (load_base "$id" &&
+	echo "$(re_quote "$KERNEL_PREFIX")[0-9]+$(re_quote "$KERNEL_INFIX")(amd64|cloud|rt)"); done | paste -sd'|')" Makefile scripts test/vm .ci |
 	grep -v '/README' | grep -v -- '-99-')
 if [ -z "$hard" ]; then
 	pass "no kernel release is hard-coded in Makefile, scripts/, test/vm/, .ci/"
@@ -72,7 +76,7 @@ expect_fail "freshness guard: make without KVER finds no acceptable headers" \
 repo=$scratch/repo
 mkdir -p "$repo"
 cp -a "$TOP/scripts" "$TOP/bases" "$TOP/dkms.conf" "$repo/"
-sed -i "s/^BASE_SAME_KVM=.*/BASE_SAME_KVM=\"$newer\"/" "$repo/bases/$KVM_MBEC_BASE/base.conf"
+sed -i "s/^BASE_SAME_KVM=.*/BASE_SAME_KVM=\"$newer\"/" "$repo/bases/$BASE_ID/base.conf"
 expect "freshness guard: accepted once BASE_SAME_KVM records $newer" \
 	"$repo/scripts/choose-kver" "$DEFAULT_KVER"
 # Headers that do not say their version are refused, not guessed.
@@ -81,7 +85,7 @@ expect_fail "freshness guard: headers without LINUX_PACKAGE_ID are refused" \
 	"do not say which Debian version" "$TOP/scripts/choose-kver" "$DEFAULT_KVER"
 
 # A running kernel newer than we support, beside supported headers.
-next=$KERNEL_PREFIX-$((newest + 1))-amd64
+next=$(kver_of $((newest + 1)) amd64)
 fake_headers "$scratch/next" "$DEFAULT_KVER" "$real_version"
 fake_headers "$scratch/next" "$next" "$newer"
 export KVM_MBEC_MODULES_ROOT=$scratch/next
@@ -104,9 +108,9 @@ else
 fi
 # A newer ABI without headers, and a flavour we do not know.
 expect_fail "an ABI newer than ours is named as such" "is a newer kernel ABI than kvm-mbec" \
-	"$TOP/scripts/choose-kver" "$KERNEL_PREFIX-$((newest + 2))-amd64"
+	"$TOP/scripts/choose-kver" "$(kver_of $((newest + 2)) amd64)"
 expect_fail "an unknown flavour is refused" "is not a kernel kvm-mbec [^ ]* supports" \
-	"$TOP/scripts/choose-kver" "$KERNEL_PREFIX-$newest-foo-amd64"
+	"$TOP/scripts/choose-kver" "$(kver_of "$newest" foo-amd64)"
 unset KVM_MBEC_MODULES_ROOT
 
 # --- check-debian, against a fake archive --------------------------------------
@@ -145,7 +149,7 @@ expect_fail "$c" "base: $BASE_PACKAGE $newer in the archive is newer than our ba
 	FAKE_HEADERS="$current $((newest + 1))-amd64=$newer $newest-foo-amd64=$BASE_VERSION" "$TOP/scripts/check-debian"
 log=$TEST_LOGS/$(echo "$c" | tr -c 'A-Za-z0-9_.-' '_').log
 for want in "kernel: $next \\($newer\\) is a new ABI with a newer KVM than our base" \
-	"kernel: $KERNEL_PREFIX-$newest-foo-amd64 \\($BASE_VERSION\\) is a flavour we do not build for"; do
+	"kernel: $(kver_of "$newest" foo-amd64) \\($BASE_VERSION\\) is a flavour we do not build for"; do
 	if grep -qE -- "$want" "$log"; then
 		pass "  check-debian says: $want"
 	else

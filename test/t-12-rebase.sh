@@ -7,6 +7,7 @@
 # repository has, and builds for the supported kernel; a patch that does not
 # apply stops it with the rejects and changes nothing.  Fetches with
 # apt-get download (cached in $CACHE).
+# Runs once per base in make check-full.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -33,7 +34,7 @@ copy_repo() {
 		"$TOP/dkms.conf" "$TOP/Makefile" "$1/"
 	git -C "$1" init -q
 	git -C "$1" add -A
-	local conf=$1/bases/$KVM_MBEC_BASE/base.conf older
+	local conf=$1/bases/$BASE_ID/base.conf older
 	older=$(echo "$KERNEL_ABIS" | xargs -n 1 | head -n -1 | xargs)
 	sed -i -e "s/^BASE_VERSION=.*/BASE_VERSION=$prev/" -e 's/^BASE_SAME_KVM=.*/BASE_SAME_KVM=""/' \
 		-e "s/^KERNEL_ABIS=.*/KERNEL_ABIS=\"$older\"/" "$conf"
@@ -47,7 +48,7 @@ export KVM_MBEC_MODULES_ROOT=$scratch/modules
 
 repo=$scratch/repo
 copy_repo "$repo"
-sums=$repo/bases/$KVM_MBEC_BASE/sha256sums
+sums=$repo/bases/$BASE_ID/sha256sums
 sed -i 's/^[0-9a-f]\{64\}\(  arch\/x86\/kvm\/x86.c\)$/0000000000000000000000000000000000000000000000000000000000000000\1/' "$sums"
 c="make rebase VERSION=$BASE_VERSION from $prev"
 expect "$c" make -s -C "$repo" rebase VERSION="$BASE_VERSION"
@@ -65,12 +66,12 @@ done
 same_record() {
 	local v
 	for v in BASE_VERSION KERNEL_ABIS; do
-		diff <(grep "^$v=" "$TOP/bases/$KVM_MBEC_BASE/base.conf") \
-			<(grep "^$v=" "$repo/bases/$KVM_MBEC_BASE/base.conf") || return 1
+		diff <(grep "^$v=" "$TOP/bases/$BASE_ID/base.conf") \
+			<(grep "^$v=" "$repo/bases/$BASE_ID/base.conf") || return 1
 	done
 	# One file changed, so nothing is recorded as the same KVM.
-	grep -qx 'BASE_SAME_KVM=""' "$repo/bases/$KVM_MBEC_BASE/base.conf" &&
-		cmp "$TOP/bases/$KVM_MBEC_BASE/sha256sums" "$sums" &&
+	grep -qx 'BASE_SAME_KVM=""' "$repo/bases/$BASE_ID/base.conf" &&
+		cmp "$TOP/bases/$BASE_ID/sha256sums" "$sums" &&
 		cmp "$TOP/dkms.conf" "$repo/dkms.conf"
 }
 expect "  the record it writes is the repository's (version, ABIs, sha256sums, dkms.conf)" same_record
@@ -79,9 +80,9 @@ expect "  the modules it built are there" test -f "$repo/build/kver/$DEFAULT_KVE
 # A patch that does not apply: the rejects, and nothing changed.
 bad=$scratch/bad
 copy_repo "$bad"
-cp "$bad/bases/$KVM_MBEC_BASE/base.conf" "$scratch/conf.before"
+cp "$bad/bases/$BASE_ID/base.conf" "$scratch/conf.before"
 bad_patch >"$bad/src/x86/9999-bad.patch"
-echo "x86/9999-bad.patch" >>"$bad/src/series"
+echo "x86/9999-bad.patch" >>"$bad/$BASE_SERIES"
 c="make rebase with a patch that does not apply stops"
 expect_fail "$c" "patch src/x86/9999-bad.patch does not apply to $BASE_PACKAGE $BASE_VERSION" \
 	make -s -C "$bad" rebase VERSION="$BASE_VERSION"
@@ -91,7 +92,7 @@ if grep -q '^--- arch/x86/kvm/x86.c.rej$' "$log" && grep -q 'Nothing was changed
 else
 	fail "  it shows the rejects and says nothing was changed" "" "$log"
 fi
-expect "  base.conf is unchanged" cmp "$scratch/conf.before" "$bad/bases/$KVM_MBEC_BASE/base.conf"
+expect "  base.conf is unchanged" cmp "$scratch/conf.before" "$bad/bases/$BASE_ID/base.conf"
 
 expect_fail "make rebase to an older version is refused" "older than our base" \
 	make -s -C "$TOP" rebase VERSION=6.1.1-1

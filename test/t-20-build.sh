@@ -3,6 +3,7 @@
 # A clean build for the default kernel: no warnings (they are errors anyway),
 # three modules whose vermagic matches the stock ones and which carry our
 # version; and the kernel choice refuses what we do not support.
+# Runs once per base.
 
 . "$(dirname "$0")/lib.sh"
 

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every undefined symbol of our modules resolves: scripts/check-symbols on
 # the real build, and on a planted module that needs a symbol nobody exports.
+# Runs once per base.
 
 . "$(dirname "$0")/lib.sh"
 

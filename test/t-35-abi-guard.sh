@@ -4,6 +4,7 @@
 # headers, and fails the build when a struct that built-in kernel code reads
 # is padded in our headers.  Builds only the guard object, in a scratch copy
 # of the per-kernel tree, so it takes seconds.
+# Runs once per base.
 
 . "$(dirname "$0")/lib.sh"
 

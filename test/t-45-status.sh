@@ -108,17 +108,42 @@ fake_system "$d" intel
 rm "$d"/sys/module/kvm*/version
 KVM_MBEC_STATUS_ROOT=$d "$tool" status >"$d.txt" 2>&1
 if grep -qx '  fix: with all VMs stopped: rmmod kvm_intel kvm; modprobe kvm_intel' "$d.txt" &&
-	grep -qE "^  $kver +kvm-mbec ${version//+/\\+} +<- running" "$d.txt" &&
+	grep -qE "^  $kver +kvm-mbec ${version//+/\\+} \\(base $BASE_PACKAGE ${BASE_VERSION//+/\\+}\\) +<- running" "$d.txt" &&
 	grep -qE '^  6\.1\.0-47-amd64 +stock \(not supported\)' "$d.txt"; then
 	pass "status: the fix and the installed kernels are listed"
 else
 	fail "status: the fix and the installed kernels are listed" "" "$d.txt"
 fi
-if KVM_MBEC_STATUS_ROOT=$d "$tool" status --json | grep -q '"ours": true, "version": "'"$version"'"'; then
-	pass "status --json: ours for $kver with version $version"
+if KVM_MBEC_STATUS_ROOT=$d "$tool" status --json |
+	grep -qF '"ours": true, "version": "'"$version"'", "base": "'"$BASE_PACKAGE $BASE_VERSION"'"'; then
+	pass "status --json: ours for $kver with version $version, base $BASE_PACKAGE $BASE_VERSION"
 else
-	fail "status --json: ours for $kver with version $version"
+	fail "status --json: ours for $kver with version $version, base $BASE_PACKAGE $BASE_VERSION"
 fi
+
+# Every other base's default kernel, with ours built from that base: each
+# installed kernel is listed with the base of its modules.
+for id in $BASE_IDS; do
+	[ "$id" != "$BASE_ID" ] || continue
+	other=$(load_base "$id" && echo "$DEFAULT_KVER $MODULE_VERSION_STRING $BASE_PACKAGE $BASE_VERSION")
+	read -r okver oversion opkg obase <<<"$other"
+	mkdir -p "$d/lib/modules/$okver/kernel" "$d/lib/modules/$okver/updates/dkms"
+	printf 'ELF\0srcversion=ABC\0version=%s\0license=GPL\0' "$oversion" \
+		>"$d/lib/modules/$okver/updates/dkms/kvm.ko"
+	KVM_MBEC_STATUS_ROOT=$d "$tool" status >"$d.$id.txt" 2>&1
+	if grep -qE "^  $(re_quote "$okver") +kvm-mbec $(re_quote "$oversion (base $opkg $obase)")\$" "$d.$id.txt" &&
+		grep -qE "^  $kver +kvm-mbec .*\\(base $BASE_PACKAGE " "$d.$id.txt"; then
+		pass "status: a $okver kernel with ours is listed with base $opkg $obase, beside $kver's"
+	else
+		fail "status: a $okver kernel with ours is listed with base $opkg $obase, beside $kver's" "" "$d.$id.txt"
+	fi
+	if KVM_MBEC_STATUS_ROOT=$d "$tool" status --json |
+		grep -qF '{"release": "'"$okver"'", "supported": true, "ours": true, "version": "'"$oversion"'", "base": "'"$opkg $obase"'"}'; then
+		pass "status --json: $okver is supported, ours, base $opkg $obase"
+	else
+		fail "status --json: $okver is supported, ours, base $opkg $obase"
+	fi
+done
 
 expect_fail "kvm-mbec: an unknown option is refused (exit 2)" "unknown option '--jsn'" \
 	"$tool" status --jsn

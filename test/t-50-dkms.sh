@@ -80,26 +80,36 @@ expect "make dist writes $pkg-$version.tar.gz" make -s -C "$TOP" dist
 tar -tzf "$tarball" >"$tmp/list" 2>/dev/null
 check_tarball() {
 	local p
-	for p in dkms.conf Makefile bases/$KVM_MBEC_BASE/base.conf bases/$KVM_MBEC_BASE/files \
-		bases/$KVM_MBEC_BASE/sha256sums scripts/lib.sh scripts/build-modules scripts/autoinstall \
-		scripts/prepare-tree src/series include compat build/src/.kvm-mbec-tree .kvm-mbec-dist; do
+	for p in dkms.conf Makefile bases/$BASE_ID/base.conf bases/$BASE_ID/files \
+		bases/$BASE_ID/sha256sums scripts/lib.sh scripts/build-modules scripts/autoinstall \
+		scripts/prepare-tree include compat .kvm-mbec-dist; do
 		grep -qxE "$pkg-$version/$p/?" "$tmp/list" || { echo "missing $p"; return 1; }
+	done
+	for id in $BASE_IDS; do
+		for p in "bases/$id/series" "build/$id/src/.kvm-mbec-tree"; do
+			grep -qxE "$pkg-$version/$p/?" "$tmp/list" || { echo "missing $p"; return 1; }
+		done
 	done
 	if grep -vE "^$pkg-$version/" "$tmp/list"; then
 		echo "entries outside $pkg-$version/"
 		return 1
 	fi
-	if grep -E "^$pkg-$version/(test|\.ci|\.git|build/kver|build/base)/" "$tmp/list"; then
+	if grep -E "^$pkg-$version/(test|\.ci|\.git|build/kver|build/[^/]*/base)/" "$tmp/list"; then
 		echo "the tarball carries tests, CI, git or per-kernel builds"
 		return 1
 	fi
 }
 expect "dist tarball: one top dir, patched tree with stamp, no tests" check_tarball
 check_stamp() {
-	mkdir -p "$tmp/x" && tar -xzf "$tarball" -C "$tmp/x" &&
-		[ "$(cat "$tmp/x/$pkg-$version/build/src/.kvm-mbec-tree")" = "$(tree_inputs_hash)" ]
+	local id
+
+	mkdir -p "$tmp/x" && tar -xzf "$tarball" -C "$tmp/x" || return 1
+	for id in $BASE_IDS; do
+		[ "$(cat "$tmp/x/$pkg-$version/build/$id/src/.kvm-mbec-tree")" = \
+		  "$(load_base "$id" && tree_inputs_hash)" ] || { echo "build/$id/src: stale stamp"; return 1; }
+	done
 }
-expect "dist tarball: build/src stamp matches the base and series" check_stamp
+expect "dist tarball: every base's build/<id>/src stamp matches its base and series" check_stamp
 
 # From here on, no linux-source: the tarball must build without it.
 if [ -f "$BASE_TARBALL" ]; then

@@ -9,6 +9,7 @@
 # codes, what lands in updates/dkms and the one-line messages.  Also shows
 # that with DKMS's AUTOINSTALL (our dkms.conf before) the same run fails.
 # Needs root and dkms.  Leaves the system as it found it, even on failure.
+# Runs once per base in make check-full.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -35,8 +36,8 @@ fi
 
 newer=$(later_debian_version)
 abi=${KERNEL_ABIS##* }
-next=$KERNEL_PREFIX-$((abi + 1))-amd64
-flavour=$KERNEL_PREFIX-$abi-kvmmbectest-amd64
+next=$(kver_of $((abi + 1)) amd64)
+flavour=$(kver_of "$abi" kvmmbectest-amd64)
 fakes=("$next" "$flavour")
 
 tmp=$(mktemp -d)

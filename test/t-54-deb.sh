@@ -24,12 +24,21 @@ hooks=("/etc/kernel/header_postinst.d/$pkg" "/etc/kernel/postinst.d/$pkg")
 conf=/etc/modprobe.d/$pkg.conf
 v1=$PACKAGE_VERSION
 v2=$PACKAGE_VERSION.1
-deb_version1=$v1+${BASE_VERSION//-/+}-1
+deb_version1=$v1$(bases_version_suffix)-1
 deb1=$TOP/${debpkg}_${deb_version1}_amd64.deb
-deb_version2=$v2+${BASE_VERSION//-/+}-1
+deb_version2=$v2$(bases_version_suffix)-1
 deb2=$TOP/${debpkg}_${deb_version2}_amd64.deb
+# The default kernel of every other base (6.12.118+deb12-amd64 beside
+# 6.1.0-57-amd64), installed beside it (scripts/install-deps): one package
+# builds each from its own base.  "kver:base-version" each.
+others=() other_libs=()
+for id in $BASE_IDS; do
+	[ "$id" != "$BASE_ID" ] || continue
+	others+=("$(load_base "$id" && echo "$DEFAULT_KVER:$BASE_VERSION")")
+	other_libs+=("/lib/modules/${others[-1]%%:*}")
+done
 # A newer ABI than we support, as an installed image without headers.
-unsupported=$KERNEL_PREFIX-$((${KERNEL_ABIS##* } + 1))-amd64
+unsupported=$(kver_of $((${KERNEL_ABIS##* } + 1)) amd64)
 
 if [ "$(id -u)" != 0 ]; then
 	skip "debian package" "needs root"
@@ -45,6 +54,13 @@ if [ ! -f "$stock_dir/kvm.ko" ] || [ ! -f "$lib/build/Makefile" ]; then
 	skip "debian package" "$kver has no headers or stock modules (scripts/install-deps)"
 	exit 0
 fi
+for o in "${others[@]}"; do
+	if [ ! -d "/lib/modules/${o%%:*}/kernel" ] || [ ! -f "/lib/modules/${o%%:*}/build/Makefile" ]; then
+		fail "the other base's kernel ${o%%:*} is installed beside $kver, with headers" \
+			"scripts/install-deps installs it"
+		exit 0
+	fi
+done
 # dpkg-query: the package's status, empty when dpkg does not know it.
 deb_status() {
 	dpkg-query -W -f '${Status}' "$debpkg" 2>/dev/null
@@ -70,6 +86,7 @@ fake_kernel=
 # the package's own files, and what dpkg knows of the package.
 deb_snapshot() {
 	snapshot "$1" /etc/kernel /etc/modprobe.d /etc/dkms /var/lib/dkms "$lib" \
+		"${other_libs[@]}" \
 		/usr/sbin/kvm-mbec /usr/share/man/man8/kvm-mbec.8.gz "/usr/share/doc/$debpkg" \
 		"/usr/share/lintian/overrides/$debpkg"
 	echo "dpkg: $(deb_status)" >>"$1.sums"
@@ -101,6 +118,7 @@ cleanup() {
 	rm -rf "/usr/src/$pkg-"* "/var/lib/dkms/$pkg" "${hooks[@]}" "$conf"
 	[ -n "$fake_kernel" ] && rm -rf "$fake_kernel"
 	depmod -a "$kver"
+	for o in "${others[@]}"; do depmod -a "${o%%:*}"; done
 	[ -z "$default_keys_before" ] && rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
 	rm -f "$deb2"
 	rm -rf "$tmp"
@@ -111,18 +129,33 @@ trap 'exit 130' INT TERM
 # ours VERSION: DKMS has exactly kvm-mbec/VERSION, installed for $kver,
 # and its modules, with VERSION+BASE_VERSION, are the ones modinfo finds.
 ours() {
-	local st m
+	local st m o k
 	st=$(dkms status -m "$pkg")
 	echo "$st"
-	[ "$(grep -c . <<<"$st")" = 1 ] && [[ $st == "$pkg/$1, $kver, x86_64: installed"* ]] || return 1
+	[ "$(grep -c . <<<"$st")" = $((1 + ${#others[@]})) ] &&
+		grep -q "^$pkg/$1, $kver, x86_64: installed" <<<"$st" || return 1
 	resolves_to "$lib/updates/dkms" || return 1
 	for m in kvm kvm_intel kvm_amd; do
 		[ "$(modinfo -k "$kver" -F version "$m")" = "$1+$BASE_VERSION" ] || return 1
 	done
+	# The other bases' kernels: built from their own base.
+	for o in "${others[@]}"; do
+		k=${o%%:*}
+		grep -qF "$pkg/$1, $k, x86_64: installed" <<<"$st" || return 1
+		for m in kvm kvm_intel kvm_amd; do
+			[ "$(modinfo -k "$k" -F version "$m")" = "$1+${o#*:}" ] || return 1
+			[[ $(modinfo -k "$k" -F filename "$m") == "/lib/modules/$k/updates/dkms/"* ]] || return 1
+		done
+	done
 }
 stock() {
+	local l
+
 	resolves_to "$stock_dir" && [ -z "$(dkms status -m "$pkg")" ] &&
-		! compgen -G "$lib/updates/dkms/kvm*.ko" >/dev/null
+		! compgen -G "$lib/updates/dkms/kvm*.ko" >/dev/null || return 1
+	for l in "${other_libs[@]}"; do
+		! compgen -G "$l/updates/dkms/kvm*.ko" >/dev/null || return 1
+	done
 }
 hooks_installed() {
 	local h
@@ -211,7 +244,7 @@ c="apt-get install --reinstall: succeeds"
 expect "$c" apt_get install --reinstall --no-install-recommends "$deb1"
 info "the reinstall (one DKMS build) took $(($(date +%s) - start))s"
 log_says "  the postinst installs $v1 for $kver" "$c" "^$pkg: installed $v1 for $kver in $lib/updates/dkms"
-expect "dkms status: only $pkg/$v1, installed for $kver; modinfo -k $kver finds ours, version $v1+$BASE_VERSION" ours "$v1"
+expect "dkms status: only $pkg/$v1, installed for $kver${others:+ and ${others[*]%%:*}}; modinfo -k finds ours, version $v1+<that kernel's base>" ours "$v1"
 make_log=/var/lib/dkms/$pkg/$v1/$kver/x86_64/log/make.log
 no_import() {
 	[ -f "$make_log" ] || { echo "no $make_log"; return 1; }
@@ -249,7 +282,7 @@ expect "$c" apt_get install --no-install-recommends "$deb2"
 info "the upgrade (one DKMS build) took $(($(date +%s) - start))s"
 log_says "  the old prerm removes $pkg/$v1 from DKMS" "$c" "^$pkg: removing $pkg/$v1 from DKMS"
 log_says "  the postinst installs $v2 for $kver" "$c" "^$pkg: installed $v2 for $kver in $lib/updates/dkms"
-expect "dkms status: only $pkg/$v2, installed for $kver; modinfo finds it, version $v2+$BASE_VERSION" ours "$v2"
+expect "dkms status: only $pkg/$v2, installed for $kver${others:+ and ${others[*]%%:*}}; modinfo finds it, version $v2+<that kernel's base>" ours "$v2"
 only_new() {
 	[ ! -e "/usr/src/$pkg-$v1" ] && [ ! -e "/var/lib/dkms/$pkg/$v1" ] && [ -f "/usr/src/$pkg-$v2/dkms.conf" ]
 }

@@ -7,6 +7,7 @@
 # symbol").  So, for the default ABI: every kvm symbol each stock dependent
 # imports is exported by our kvm.ko with the same CRC, and our kvm.ko still
 # exports everything the stock kvm.ko does.  See docs/stock-dependents.md.
+# Runs once per base.
 
 . "$(dirname "$0")/lib.sh"
 

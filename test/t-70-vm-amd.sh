@@ -5,6 +5,7 @@
 # the KVM selftests on both, 20 reload cycles on ours, and bad input.  Every
 # check becomes a result here; a selftest that fails on stock too is a skip
 # with stock's reason, one that passes on stock and fails on ours fails.
+# Runs once per base.
 
 . "$(dirname "$0")/lib.sh"
 

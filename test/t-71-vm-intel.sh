@@ -4,6 +4,7 @@
 # no MBEC) boots the real Debian kernel, modprobes the stock kvm_intel and
 # then ours, runs a VMX subset of the selftests on both, 20 reload cycles
 # on ours, and bad input.  Bochs is slow: the subset is small.
+# Only in make check-full.
 
 . "$(dirname "$0")/lib.sh"
 

@@ -4,6 +4,7 @@
 # BOCHS= for another Bochs >= 3.0 with VMX level 2).
 # Ours is loaded with enable_mbec=1, which must stay Y there, and the VMX
 # selftests must match stock.
+# Runs once per base.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -13,28 +14,29 @@ need_mbec_host "$label" || exit 0
 # ("VMFAIL: VMCS EXEC CTRL: Posted Interrupt Descriptor phy addr malformed"
 # with BOCHS_ERRORS=report): both sides load with enable_apicv=0 there,
 # through the kernel command line, which modprobe reads.
-VM_APPEND="kvm_mbec.ours_params=enable_mbec=1 kvm_intel.enable_apicv=0" VM_TIMEOUT=2400 \
+VM_APPEND="kvm_mbec.ours_params=enable_mbec=1 kvm_intel.enable_apicv=0 kvm_mbec.tests=$VM_INTEL_RUN_TESTS" \
+	VM_TIMEOUT=2400 \
 	VM_TESTS="$VM_INTEL_TESTS" \
 	vm_host "$label" intel-mbec kvm_intel/parameters/enable_mbec=Y
-if tr -d '\r' <"$BUILD/vm/logs/intel-mbec-ci.log" 2>/dev/null |
+if tr -d '\r' <"$(vm_log intel-mbec-ci)" 2>/dev/null |
 	grep -q 'kvm_intel: MBEC enabled'; then
 	pass "$label: the kernel reports MBEC enabled"
 else
-	fail "$label: the kernel reports MBEC enabled" "" "$BUILD/vm/logs/intel-mbec-ci.log"
+	fail "$label: the kernel reports MBEC enabled" "" "$(vm_log intel-mbec-ci)"
 fi
 
 # The cpu model really offers MBEC: the host's own VMX capability MSRs, read
 # by kvm-mbec status through the msr driver (IA32_VMX_PROCBASED_CTLS2
 # allowed-1 bit 22, IA32_VMX_EPT_VPID_CAP bit 22).  Without them every
 # other check here would pass vacuously.
-cpu=$(tr -d '\r' <"$BUILD/vm/logs/intel-mbec-ci.log" 2>/dev/null |
+cpu=$(tr -d '\r' <"$(vm_log intel-mbec-ci)" 2>/dev/null |
 	sed -n 's/^KVM-MBEC-INFO status stock cpu_feature=//p' | head -n1)
 if [ "$cpu" = "true cpu_advanced_info=true source=MSRs 0x48b, 0x48c" ]; then
 	pass "$label: the host's MSRs 0x48b/0x48c offer MBEC and the advanced EPT-violation information"
 else
 	fail "$label: the host's MSRs 0x48b/0x48c offer MBEC and the advanced EPT-violation information" \
 		"got cpu_feature=${cpu:-nothing}: this Bochs does not emulate MBEC" \
-		"$BUILD/vm/logs/intel-mbec-ci.log"
+		"$(vm_log intel-mbec-ci)"
 fi
 # The stock side moves ours out of updates/ (test/vm/guest/common.sh), so
 # ours are not installed then; t-45 has the stock-loaded-over-ours case.
@@ -54,11 +56,11 @@ vm_selftest "$label" intel-mbec-ci ours vmx_mbec_test PASS ''
 for g in "4K matrix" "emulated walks" "MBEC off in vmcs12" "paging off" "nested state" \
 	"NX huge pages" "dirty logging split" "KVM_CLEAR_DIRTY_LOG split" "2M matrix" \
 	"advanced info not offered"; do
-	line=$(tr -d '\r' <"$BUILD/vm/logs/intel-mbec-ci.log" 2>/dev/null |
+	line=$(tr -d '\r' <"$(vm_log intel-mbec-ci)" 2>/dev/null |
 		sed -n "s/^KVM-MBEC-INFO ours vmx_mbec_test: group $g: //p" | head -n1)
 	case $line in
 	PASS*) pass "$label: vmx_mbec_test ran and passed its $g cases: $line" ;;
 	*) fail "$label: vmx_mbec_test ran and passed its $g cases" "got: ${line:-no line}" \
-		"$BUILD/vm/logs/intel-mbec-ci.log" ;;
+		"$(vm_log intel-mbec-ci)" ;;
 	esac
 done

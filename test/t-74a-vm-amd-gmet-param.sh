@@ -5,6 +5,7 @@
 # parameter reads N, and the selftests match stock.  t-70 covers
 # enable_gmet=0 (the default); the ci plan's bad input checks
 # enable_gmet=banana and gmet=banana.
+# Runs once per base in make check-full.
 
 . "$(dirname "$0")/lib.sh"
 

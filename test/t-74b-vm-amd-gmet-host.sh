@@ -17,6 +17,7 @@
 # US=0 at CPL3), whose workaround must recompute US from the CPL, or an
 # L2 fetch fault loops in L0 or reaches L1 with the wrong US.
 # t-74a covers enable_gmet=1 on plain QEMU, which has no GMET.
+# Runs once per base.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -44,7 +45,7 @@ for host in amd-gmet amd-gmet-1218 amd-gmet-1218-cpl3; do
 	*) l="$label with erratum 1218 (US=0 at CPL3), enable_gmet=1" ;;
 	esac
 	name=$host-ci
-	log=$BUILD/vm/logs/$name.log
+	log=$(vm_log "$name")
 	VM_APPEND=kvm_mbec.ours_params=enable_gmet=1 VM_TIMEOUT=1500 \
 		vm_host "$l" "$host" kvm_amd/parameters/enable_gmet=Y
 	if tr -d '\r' <"$log" 2>/dev/null | grep -q 'kvm_amd: GMET enabled'; then
@@ -70,7 +71,7 @@ for host in amd-gmet amd-gmet-1218 amd-gmet-1218-cpl3; do
 	# QEMU warns at the first fault whose EXITINFO1.US it sets wrong
 	# (svm_gmet_test's CPL<3 fetches from U/S=1 pages for =1, its CPL3
 	# fetch faults for =cpl3), and only then.
-	emu=$BUILD/vm/logs/$name.emu.log
+	emu=$BUILD/vm/logs/$name$VM_SUFFIX.emu.log
 	case $host in
 	amd-gmet) want='' what="QEMU emulated no erratum 1218" ;;
 	amd-gmet-1218) want='EXITINFO1.US=1 for a CPL<3 fetch fault'

@@ -21,5 +21,5 @@ VM_PLAN=kut VM_APPEND="kvm_mbec.ours_params=enable_mbec=1 kvm_intel.enable_apicv
 	vm_host "$label" intel-mbec kvm_intel/parameters/enable_mbec=Y
 # Which of kvm-unit-tests' MBEC checks this host could not run (they fail
 # on stock too; the plan reports them as SKIP, by name).
-tr -d '\r' <"$BUILD/vm/logs/intel-mbec-kut.log" 2>/dev/null |
+tr -d '\r' <"$(vm_log intel-mbec-kut)" 2>/dev/null |
 	sed -n 's/^KVM-MBEC-RESULT mbec \(kut\.[a-z_]*\) SKIP could not run here: \(.*\)/MBEC check not run on this host: \1 (\2)/p'

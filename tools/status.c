@@ -67,6 +67,30 @@ static bool ours_installed(const char *release, char *version, size_t len)
 	return false;
 }
 
+/**
+ * version_base() - the base of our modules, from their version
+ * @version: their version, "<ours>+<Debian version of the base>"
+ *	     ("0.1.0+6.12.118-1~deb12u1")
+ * @base: where to store the base, "linux-source-<line> <Debian version>"
+ * @len: the size of @base
+ *
+ * Each base is a Debian linux-source-<major>.<minor> package, so the line
+ * is the first two numbers of the base's version.
+ */
+static void version_base(const char *version, char *base, size_t len)
+{
+	const char *v = strchr(version, '+');
+	const char *dot;
+
+	dot = v ? strchr(v + 1, '.') : NULL;
+	dot = dot ? strchr(dot + 1, '.') : NULL;
+	if (!dot) {
+		snprintf(base, len, "unknown base");
+		return;
+	}
+	snprintf(base, len, "base linux-source-%.*s %s", (int)(dot - v - 1), v + 1, v + 1);
+}
+
 static int compare_names(const void *a, const void *b)
 {
 	return strcmp(((const struct kernel_state *)a)->release,
@@ -382,10 +406,13 @@ static void print_params(const char *indent, const char *module)
 
 static void print_module_text(const struct module_state *m)
 {
+	char base[160];
+
+	version_base(m->version, base, sizeof(base));
 	if (!m->loaded)
 		printf("  %-10s not loaded\n", m->name);
 	else if (m->ours)
-		printf("  %-10s loaded, kvm-mbec %s\n", m->name, m->version);
+		printf("  %-10s loaded, kvm-mbec %s (%s)\n", m->name, m->version, base);
 	else
 		printf("  %-10s loaded, stock (no kvm-mbec version)\n", m->name);
 	if (m->loaded)
@@ -430,11 +457,16 @@ void status_print_text(const struct status *s)
 	       s->running_supported ? "supported" : "not supported");
 	for (i = 0; i < s->nr_kernels; i++) {
 		const struct kernel_state *k = &s->kernels[i];
+		char base[160], note[168] = "";
 
-		printf("  %-24s %s%s%s\n", k->release,
+		if (k->ours) {
+			version_base(k->version, base, sizeof(base));
+			snprintf(note, sizeof(note), " (%s)", base);
+		}
+		printf("  %-24s %s%s%s%s\n", k->release,
 		       k->ours ? "kvm-mbec " : (k->supported ? "stock (kvm-mbec not installed)" :
 						"stock (not supported)"),
-		       k->ours ? k->version : "",
+		       k->ours ? k->version : "", note,
 		       strcmp(k->release, s->running) ? "" : "  <- running");
 	}
 	printf("\nCPU:\n");
@@ -481,16 +513,23 @@ static void json_string(const char *v)
 }
 
 /**
- * json_version() - print the version of ours, or null for stock modules
+ * json_version() - print the version of ours and, as key "base", their
+ *		    base; null for both for stock modules
  * @ours: the modules are kvm-mbec's
  * @version: their version
  */
 static void json_version(bool ours, const char *version)
 {
-	if (ours)
-		json_string(version);
-	else
-		printf("null");
+	char base[160];
+
+	if (!ours) {
+		printf("null, \"base\": null");
+		return;
+	}
+	json_string(version);
+	version_base(version, base, sizeof(base));
+	printf(", \"base\": ");
+	json_string(strncmp(base, "base ", 5) ? base : base + 5);
 }
 
 static void json_module(const char *key, const struct module_state *m)

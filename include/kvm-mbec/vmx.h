@@ -10,7 +10,7 @@
 #include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/types.h>
-#include <asm/kvm_host.h>
+#include <linux/kvm_host.h>
 #include <asm/vmx.h>
 
 /* IA32_VMX_EPT_VPID_CAP: advanced VM-exit information for EPT violations */
@@ -141,6 +141,43 @@ kvm_mbec_nested_ept_qual_offered(u64 ept_caps, unsigned long exit_qualification)
 		return exit_qualification;
 	return exit_qualification & ~KVM_MBEC_EPT_VIOLATION_ADVANCED_INFO;
 }
+
+/**
+ * kvm_mbec_walk_advanced_qual() - bits 11:9 of an EPT violation that KVM's
+ *	own walk of L1's EPT found
+ * @access: the access of the walk of L1's EPT that failed
+ *
+ * For a base whose nested EPT walker builds the whole exit qualification
+ * itself (x86_exception.exit_qualification) and whose
+ * nested_ept_inject_page_fault() takes the processor's bits when the fault
+ * came from hardware: those faults get bits 11:9 there, so the walker has
+ * only the bits of KVM's own walks to give, which are those of
+ * kvm_mbec_nested_ept_advanced_qual() with no stale qualification to fall
+ * back to.
+ *
+ * Return: bits 11:9 for the final translation of a linear address, else 0.
+ */
+static inline unsigned long kvm_mbec_walk_advanced_qual(u64 access)
+{
+	return kvm_mbec_nested_ept_advanced_qual(access, 0);
+}
+
+/*
+ * The KVM_MBEC_PFERR_GVA_* bits travel only in the access of
+ * kvm_translate_gpa(), which the base also fills with its own high flags:
+ * keep them clear of every one that the base defines.
+ */
+#ifdef PFERR_GUEST_RMP_MASK
+static_assert(!(KVM_MBEC_PFERR_GVA_MASK &
+		(PFERR_GUEST_RMP_MASK | PFERR_GUEST_ENC_MASK |
+		 PFERR_GUEST_SIZEM_MASK | PFERR_GUEST_VMPL_MASK)));
+#endif
+#ifdef PFERR_PRIVATE_ACCESS
+static_assert(!(KVM_MBEC_PFERR_GVA_MASK & PFERR_PRIVATE_ACCESS));
+#endif
+#ifdef PFERR_SYNTHETIC_MASK
+static_assert(!(KVM_MBEC_PFERR_GVA_MASK & PFERR_SYNTHETIC_MASK));
+#endif
 
 void vmx_mbec_hardware_setup(void);
 struct kvm_vcpu;

@@ -8,7 +8,7 @@
  */
 #ifdef __KERNEL__
 #include <linux/build_bug.h>
-#include <asm/kvm_host.h>
+#include <linux/kvm_host.h>
 #endif
 
 #include <kvm-mbec/permissions.h>

@@ -71,7 +71,34 @@ static_assert(!((MMIO_SPTE_GEN_LOW_MASK | MMIO_SPTE_GEN_HIGH_MASK) &
 static_assert(SPTE_MMIO_ALLOWED_MASK == (BIT_ULL(63) | GENMASK_ULL(51, 12) |
 					 BIT_ULL(10) | GENMASK_ULL(2, 0)));
 
-/* The removed (frozen) SPTE: not present for any format, MBEC included. */
-static_assert(REMOVED_SPTE == 0x1a0ULL);
-static_assert(!(REMOVED_SPTE & (VMX_EPT_RWX_MASK | SPTE_EPT_USER_EXECUTABLE_MASK |
-				PT_PRESENT_MASK | SPTE_MMU_PRESENT_MASK)));
+/*
+ * A base whose non-present SPTEs are not 0 (6.12): they are bit 63, which
+ * is EPT's suppress #VE (and the x86 format's NX); no present bit of any
+ * format, MBEC's XU included.
+ */
+#ifdef SHADOW_NONPRESENT_VALUE
+static_assert(BIT_ULL(63) == SHADOW_NONPRESENT_VALUE);
+static_assert(BIT_ULL(63) == VMX_EPT_SUPPRESS_VE_BIT);
+static_assert(!(SHADOW_NONPRESENT_VALUE &
+		(VMX_EPT_RWX_MASK | SPTE_EPT_USER_EXECUTABLE_MASK |
+		 PT_PRESENT_MASK | SPTE_MMU_PRESENT_MASK)));
+#endif
+
+/*
+ * The removed (frozen) SPTE: not present for any format, MBEC included.
+ * Its name follows the base; a base that sets bit 63 in every non-present
+ * SPTE (EPT's suppress #VE) has that bit in it too.
+ */
+#ifdef FROZEN_SPTE
+#define KVM_MBEC_FROZEN_SPTE	FROZEN_SPTE
+#else
+#define KVM_MBEC_FROZEN_SPTE	REMOVED_SPTE
+#endif
+#ifdef SHADOW_NONPRESENT_VALUE
+static_assert(KVM_MBEC_FROZEN_SPTE == (SHADOW_NONPRESENT_VALUE | 0x1a0ULL));
+#else
+static_assert(KVM_MBEC_FROZEN_SPTE == 0x1a0ULL);
+#endif
+static_assert(!(KVM_MBEC_FROZEN_SPTE &
+		(VMX_EPT_RWX_MASK | SPTE_EPT_USER_EXECUTABLE_MASK |
+		 PT_PRESENT_MASK | SPTE_MMU_PRESENT_MASK)));

@@ -7,7 +7,7 @@
 
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
-#include <asm/kvm_host.h>
+#include <linux/kvm_host.h>
 #include <asm/vmx.h>
 
 #include <kvm-mbec/mmu.h>

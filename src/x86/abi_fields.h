@@ -20,6 +20,9 @@
  *   through perf_guest_get_msrs() with &vcpu->arch.pmu: the kvm_pmu fields
  *   ds_area, pebs_data_cfg, pebs_enable and host_cross_mapped_mask.
  *
+ * Both bases, 6.1 and 6.12, have these two and no other (6.12's vfio.ko,
+ * which also includes kvm_host.h, is a module and reads no KVM field).
+ *
  * Like kvm-x86-ops.h, this is a list without include guard: define
  * KVM_MBEC_ABI_FIELD(name, type, member) before each inclusion; it is
  * undefined again at the end.

@@ -57,6 +57,7 @@
 #include "test_util.h"
 #include "kvm_util.h"
 #include "processor.h"
+#include "kvm_mbec_st_compat.h"
 #include "svm_util.h"
 #include "svm_gmet_lib.h"
 #include "guest_pt_lib.h"

@@ -52,6 +52,7 @@
 #include "test_util.h"
 #include "kvm_util.h"
 #include "processor.h"
+#include "kvm_mbec_st_compat.h"
 #include "vmx.h"
 #include "vmx_mbec_lib.h"
 

@@ -79,6 +79,21 @@ esac
 # Which modules modprobe loads: "stock" or "ours".
 CURRENT=
 
+# Stock only (mkinitramfs with VM_STOCK_ONLY=1 put no modules of ours in):
+# the plans run their stock side alone.
+STOCK_ONLY=
+[ -f /lib/kvm-mbec/stock-only ] && STOCK_ONLY=1
+
+# plan_sides: the sides a plan runs, in order: "stock ours", or "stock" when
+# this initramfs has no modules of ours.
+plan_sides() {
+	if [ -n "$STOCK_ONLY" ]; then
+		echo stock
+	else
+		echo stock ours
+	fi
+}
+
 unload_kvm() {
 	for _m in kvm_amd kvm_intel kvm; do
 		[ -d "/sys/module/$_m" ] || continue
@@ -125,7 +140,8 @@ use_modules() {
 	fi
 	_f=$(modinfo -n kvm 2>/dev/null)
 	case "$1:$_f" in
-	stock:*/kernel/arch/x86/kvm/kvm.ko | ours:*/updates/dkms/kvm.ko) ;;
+	stock:*/kernel/arch/x86/kvm/kvm.ko | stock:*/kernel/arch/x86/kvm/kvm.ko.* | \
+	ours:*/updates/dkms/kvm.ko) ;;
 	*)
 		info "modprobe would load the wrong kvm for $1: $_f"
 		return 1
@@ -261,6 +277,10 @@ run_selftest() {
 # usable.
 switch_and_load() {
 	_ph=$1 _side=$2
+	if [ "$_side" = ours ] && [ -n "$STOCK_ONLY" ]; then
+		result "$_ph" load SKIP "stock only: no modules of ours in this initramfs"
+		return 1
+	fi
 	if ! use_modules "$_side"; then
 		result "$_ph" switch FAIL "could not switch the module index to $_side"
 		return 1
@@ -305,7 +325,19 @@ run_cycles() {
 		result cycles setup FAIL "could not load ours"
 		return 1
 	}
-	_cn=$1 _ctest=$2
+	_cn=$1 _ctest=$2 _cargs=
+	# A selftest on the kselftest harness lists its tests with -l (and
+	# exits 4, skip); 6.12's sync_regs_test has race_* tests that spin for
+	# seconds each, too long for each of many cycles on an emulated host:
+	# leave those out (-T).  6.1's, without the harness, has no -l.
+	if [ -n "$_ctest" ]; then
+		"$ST/$_ctest" -l >"$LOG/cyc.list" 2>&1 </dev/null
+		if [ $? -eq 4 ] && grep -q '^# FIXTURE' "$LOG/cyc.list"; then
+			for _t in $(awk '$NF ~ /^race_/ { print $NF }' "$LOG/cyc.list"); do
+				_cargs="$_cargs -T $_t"
+			done
+		fi
+	fi
 	print_meminfo "cycles before"
 	_ma0=$(meminfo_kb MemAvailable) _sl0=$(meminfo_kb Slab)
 	_ci=1 _bad=0 _first= _t0=$(now_cs)
@@ -317,7 +349,7 @@ run_cycles() {
 			_err="modprobe: $(cat "$LOG/cyc.out")"
 		elif ! wait_dev_kvm; then
 			_err="no /dev/kvm"
-		elif [ -n "$_ctest" ] && ! timeout 120 "$ST/$_ctest" >"$LOG/cyc.st" 2>&1 </dev/null; then
+		elif [ -n "$_ctest" ] && ! timeout 120 "$ST/$_ctest" $_cargs >"$LOG/cyc.st" 2>&1 </dev/null; then
 			_err="$_ctest: $(selftest_reason "$LOG/cyc.st")"
 		fi
 		if [ -n "$_err" ]; then
@@ -335,7 +367,7 @@ run_cycles() {
 	_ma1=$(meminfo_kb MemAvailable) _sl1=$(meminfo_kb Slab)
 	info "cycles delta MemAvailable $((_ma1 - _ma0)) kB, Slab $((_sl1 - _sl0)) kB over $_cn cycles"
 	if [ "$_bad" -eq 0 ]; then
-		result cycles reload PASS "$_cn cycles of rmmod/modprobe $VMOD/${_ctest:-no test}, /dev/kvm back every time, $(cs_fmt $(($(now_cs) - _t0)))s"
+		result cycles reload PASS "$_cn cycles of rmmod/modprobe $VMOD/${_ctest:-no test}$_cargs, /dev/kvm back every time, $(cs_fmt $(($(now_cs) - _t0)))s"
 	else
 		result cycles reload FAIL "$_bad of $_cn cycles failed; first: $_first"
 	fi
@@ -509,7 +541,7 @@ all_selftests() {
 # ours, each side in a kernel it loaded itself; then the field-trial reload
 # cycles and the bad-input checks on ours.  The body of the ci and full plans.
 stock_ours_then_ours() {
-	for _so_side in stock ours; do
+	for _so_side in $(plan_sides); do
 		if switch_and_load "$_so_side" "$_so_side"; then
 			[ "$_so_side" = ours ] && print_params ours
 			check_status "$_so_side"
@@ -535,6 +567,10 @@ stock_ours_then_ours() {
 		fi
 		check_kernel "$_so_side"
 	done
+	if [ -n "$STOCK_ONLY" ]; then
+		unload_kvm || info "could not unload kvm at the end"
+		return 0
+	fi
 
 	run_cycles "$3" sync_regs_test
 	check_kernel cycles

@@ -119,7 +119,7 @@ run_kut() {
 }
 
 info "kvm-unit-tests $(cat /kut/VERSION), L1 $(qemu-system-x86_64 --version | head -n1)"
-for side in stock ours; do
+for side in $(plan_sides); do
 	if switch_and_load "$side" "$side"; then
 		[ "$side" = ours ] && print_params ours
 		# check_mbec_msrs reads what kvm-mbec status found

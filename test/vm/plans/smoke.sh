@@ -8,7 +8,7 @@
 SMOKE_TEST=sync_regs_test
 TO=$(cmdline_param kvm_mbec.timeout || echo 300)
 
-for side in stock ours; do
+for side in $(plan_sides); do
 	if switch_and_load "$side" "$side"; then
 		[ "$side" = ours ] && print_params ours
 		run_selftest "$side" "$SMOKE_TEST" "$TO"

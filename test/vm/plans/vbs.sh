@@ -102,7 +102,7 @@ if [ -z "$VBS_CPU" ]; then
 	result plan vbs FAIL "no -cpu in $VBS_ARGS"
 	return 0
 fi
-for side in stock ours; do
+for side in $(plan_sides); do
 	if switch_and_load "$side" "$side"; then
 		[ "$side" = ours ] && print_params ours
 		run_probe "$side" "$VBS_CPU"
