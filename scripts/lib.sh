@@ -25,7 +25,9 @@ load_base() {
 	BASE_DIR=$TOP/bases/$1
 	BASE_FILES=$BASE_DIR/files
 	BASE_SUMS=$BASE_DIR/sha256sums
-	KERNEL_ABIS_REFUSED= BASE_SAME_KVM= KERNEL_ABIS_OLDER=
+	KERNEL_ABIS_REFUSED= BASE_SAME_KVM=
+	# shellcheck disable=SC2086 # the names of the variables, or none
+	unset ${!KERNEL_REFUSED_WHY_@}
 	# shellcheck source=../bases/6.1/base.conf
 	. "$BASE_DIR/base.conf"
 	# BASE_TARBALL may be overridden from the environment (a local copy, tests).
@@ -187,6 +189,12 @@ kernel_refusal() (
 	fi
 	if ! kernel_supported "$kver"; then
 		if abi=$(abi_of "$kver"); then
+			local why=KERNEL_REFUSED_WHY_$abi
+
+			if [ -n "${!why:-}" ]; then
+				echo "$kver is not a kernel kvm-mbec $PACKAGE_VERSION supports: ${!why}"
+				return 1
+			fi
 			if [ "$abi" -gt "${KERNEL_ABIS##* }" ]; then
 				echo "$kver is a newer kernel ABI than kvm-mbec $PACKAGE_VERSION supports ($(supported_list))"
 				return 1
