@@ -27,7 +27,7 @@ if ! command -v dkms >/dev/null; then
 	skip "dkms" "dkms is not installed (scripts/install-deps)"
 	exit 0
 fi
-if [ -z "$kver" ] || [ ! -f "$stock_dir/kvm.ko" ]; then
+if [ -z "$kver" ] || ! compgen -G "$stock_dir/kvm.ko*" >/dev/null; then
 	skip "dkms" "no supported kernel with headers and stock modules (scripts/install-deps)"
 	exit 0
 fi

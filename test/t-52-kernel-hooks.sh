@@ -24,7 +24,7 @@ if [ "$(id -u)" != 0 ] || ! command -v dkms >/dev/null; then
 	skip "kernel hooks" "needs root and dkms (scripts/install-deps)"
 	exit 0
 fi
-if [ -z "$kver" ] || [ ! -f "$lib/kernel/arch/x86/kvm/kvm.ko" ]; then
+if [ -z "$kver" ] || ! compgen -G "$lib/kernel/arch/x86/kvm/kvm.ko*" >/dev/null; then
 	skip "kernel hooks" "no supported kernel with headers and stock modules (scripts/install-deps)"
 	exit 0
 fi
@@ -185,7 +185,7 @@ fi
 expect "dkms-uninstall" "$TOP/scripts/dkms-uninstall"
 stock_again() {
 	[ ! -e "${hooks[0]}" ] && [ ! -e "${hooks[1]}" ] && [ -z "$(dkms status -m "$pkg")" ] &&
-		[ "$(modinfo -k "$kver" -n kvm)" = "$lib/kernel/arch/x86/kvm/kvm.ko" ]
+		[[ $(modinfo -k "$kver" -n kvm) == "$lib/kernel/arch/x86/kvm/kvm.ko"?(.xz|.zst|.gz) ]]
 }
 expect "  the hooks are gone, DKMS has no $pkg, kvm is stock again" stock_again
 hooks_run after /etc/kernel/header_postinst.d "$kver"

@@ -50,7 +50,7 @@ for t in dkms dpkg-buildpackage dh lintian apt-get; do
 		exit 0
 	fi
 done
-if [ ! -f "$stock_dir/kvm.ko" ] || [ ! -f "$lib/build/Makefile" ]; then
+if ! compgen -G "$stock_dir/kvm.ko*" >/dev/null || [ ! -f "$lib/build/Makefile" ]; then
 	skip "debian package" "$kver has no headers or stock modules (scripts/install-deps)"
 	exit 0
 fi
