@@ -126,27 +126,28 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# ours VERSION: DKMS has exactly kvm-mbec/VERSION, installed for $kver,
-# and its modules, with VERSION+BASE_VERSION, are the ones modinfo finds.
+# ours VERSION: DKMS has exactly kvm-mbec/VERSION, installed for $kver and
+# every other installed supported kernel, and its modules, with
+# VERSION+<that kernel's BASE_VERSION>, are the ones modinfo finds.
 ours() {
-	local st m o k
+	local st m k want n=0
 	st=$(dkms status -m "$pkg")
 	echo "$st"
-	[ "$(grep -c . <<<"$st")" = $((1 + ${#others[@]})) ] &&
-		grep -q "^$pkg/$1, $kver, x86_64: installed" <<<"$st" || return 1
-	resolves_to "$lib/updates/dkms" || return 1
-	for m in kvm kvm_intel kvm_amd; do
-		[ "$(modinfo -k "$kver" -F version "$m")" = "$1+$BASE_VERSION" ] || return 1
-	done
-	# The other bases' kernels: built from their own base.
-	for o in "${others[@]}"; do
-		k=${o%%:*}
+	# Every installed supported kernel with headers, of either base (the
+	# other base's default kernel among them, checked above): ours, built
+	# from that kernel's own base.
+	while read -r k; do
+		n=$((n + 1))
 		grep -qF "$pkg/$1, $k, x86_64: installed" <<<"$st" || return 1
+		want=$1+$(load_base "$(base_of_kver "$k")" && echo "$BASE_VERSION")
 		for m in kvm kvm_intel kvm_amd; do
-			[ "$(modinfo -k "$k" -F version "$m")" = "$1+${o#*:}" ] || return 1
-			[[ $(modinfo -k "$k" -F filename "$m") == "/lib/modules/$k/updates/dkms/"* ]] || return 1
+			[ "$(modinfo -k "$k" -F version "$m")" = "$want" ] || return 1
+			[[ $(modinfo -k "$k" -F filename "$m") == "/lib/modules/$k/updates/dkms/"* ]] ||
+				return 1
 		done
-	done
+	done < <(installed_kernels)
+	[ "$(grep -c . <<<"$st")" = "$n" ] && grep -qF "$pkg/$1, $kver, x86_64: installed" <<<"$st" &&
+		resolves_to "$lib/updates/dkms"
 }
 stock() {
 	local l
@@ -244,7 +245,7 @@ c="apt-get install --reinstall: succeeds"
 expect "$c" apt_get install --reinstall --no-install-recommends "$deb1"
 info "the reinstall (one DKMS build) took $(($(date +%s) - start))s"
 log_says "  the postinst installs $v1 for $kver" "$c" "^$pkg: installed $v1 for $kver in $lib/updates/dkms"
-expect "dkms status: only $pkg/$v1, installed for $kver${others:+ and ${others[*]%%:*}}; modinfo -k finds ours, version $v1+<that kernel's base>" ours "$v1"
+expect "dkms status: only $pkg/$v1, installed for $kver${others:+, ${others[*]%%:*}} and any other supported kernel with headers; modinfo -k finds ours, version $v1+<that kernel's base>" ours "$v1"
 make_log=/var/lib/dkms/$pkg/$v1/$kver/x86_64/log/make.log
 no_import() {
 	[ -f "$make_log" ] || { echo "no $make_log"; return 1; }
@@ -282,7 +283,7 @@ expect "$c" apt_get install --no-install-recommends "$deb2"
 info "the upgrade (one DKMS build) took $(($(date +%s) - start))s"
 log_says "  the old prerm removes $pkg/$v1 from DKMS" "$c" "^$pkg: removing $pkg/$v1 from DKMS"
 log_says "  the postinst installs $v2 for $kver" "$c" "^$pkg: installed $v2 for $kver in $lib/updates/dkms"
-expect "dkms status: only $pkg/$v2, installed for $kver${others:+ and ${others[*]%%:*}}; modinfo finds it, version $v2+<that kernel's base>" ours "$v2"
+expect "dkms status: only $pkg/$v2, installed for $kver${others:+, ${others[*]%%:*}} and any other supported kernel with headers; modinfo finds it, version $v2+<that kernel's base>" ours "$v2"
 only_new() {
 	[ ! -e "/usr/src/$pkg-$v1" ] && [ ! -e "/var/lib/dkms/$pkg/$v1" ] && [ -f "/usr/src/$pkg-$v2/dkms.conf" ]
 }
