@@ -55,7 +55,7 @@ expect "$c" make -s -C "$repo" rebase VERSION="$BASE_VERSION"
 log=$TEST_LOGS/$(echo "$c" | tr -c 'A-Za-z0-9_.-' '_').log
 for want in "== $BASE_PACKAGE $prev -> $BASE_VERSION" "^  changed arch/x86/kvm/x86.c$" \
 	"^== Debian changelog entries since $prev" "^  Version: $BASE_VERSION Date: " \
-	"all $(series_patches | wc -l) patches apply" "$DEFAULT_KVER +\\| ok " \
+	"all $(series_patches | wc -l) patches apply" "$(re_quote "$DEFAULT_KVER") +\\| $(re_quote "$BASE_ID") +\\| ok " \
 	"rebased onto $BASE_PACKAGE $BASE_VERSION"; do
 	if grep -qE -- "$want" "$log"; then
 		pass "  it says: $want"
