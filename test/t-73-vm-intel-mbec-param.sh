@@ -5,7 +5,7 @@
 # which capability is missing, the parameter reads N, and the VMX selftests
 # match stock.  t-71 covers enable_mbec=0 (the default); the ci plan's bad
 # input checks enable_mbec=banana and mbec=banana.
-# Runs once per base in make check-full.
+# Only in make check-full.
 
 . "$(dirname "$0")/lib.sh"
 
