@@ -30,13 +30,14 @@ fi
 expect "the imported files are those of bases/$BASE_ID/sha256sums" \
 	bash -c "cd '$BASE_BUILD/base' && sha256sum -c --quiet '$BASE_SUMS'"
 
-# The imported files are the upstream files listed in shared/, byte for byte.
-hashes=$TOP/../shared/upstream-kvm-6.1.192.sha256
+# The imported files are the upstream files listed in shared/ for this
+# base's upstream release, byte for byte.
+hashes=$TOP/../shared/upstream-kvm-${BASE_VERSION%%-*}.sha256
 if [ -f "$hashes" ]; then
-	expect "imported files match shared/upstream-kvm-6.1.192.sha256" \
+	expect "imported files match shared/${hashes##*/}" \
 		bash -c "cd '$BASE_BUILD/base' && grep -E ' (arch/x86/kvm|virt/kvm|include/linux/kvm)' '$hashes' | sha256sum -c --quiet"
 else
-	skip "imported files match shared/upstream-kvm-6.1.192.sha256" "no shared/ beside the repo"
+	skip "imported files match shared/${hashes##*/}" "no ${hashes##*/} in shared/ beside the repo"
 fi
 
 # fake_source NAME [EDIT...]: a small linux-source tarball in $scratch/NAME
