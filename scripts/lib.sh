@@ -46,6 +46,19 @@ load_base() {
 	MODULE_VERSION_STRING="$PACKAGE_VERSION+$BASE_VERSION"
 }
 
+# mutant_diff FILE: the diff of mutant FILE (test/mutants/NN-name.patch)
+# for the loaded base: test/mutants/<base>/NN-name.diff where that base's
+# tree needs its own, else what follows FILE's header.
+mutant_diff() {
+	local own
+	own=$(dirname "$1")/$BASE_ID/$(basename "$1" .patch).diff
+	if [ -f "$own" ]; then
+		cat "$own"
+	else
+		sed '1,/^---$/d' "$1"
+	fi
+}
+
 # re_quote TEXT: TEXT as an extended regular expression that matches it.
 re_quote() {
 	sed 's/[][\\.^$*+?(){}|]/\\&/g' <<<"$1"

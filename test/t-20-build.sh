@@ -82,6 +82,21 @@ else
 	fail "all three modules print the kvm-mbec banner on load"
 fi
 
+# make check-mutants patches this tree with each mutant, without fuzz: a
+# change of the series must keep every mutant applying on every base, or
+# it reports "does not apply" instead of whether the tests catch it.
+stale=
+for m in "$TOP"/test/mutants/*.patch; do
+	mutant_diff "$m" | patch -p1 -F0 --dry-run -s -d "$BUILD/kver/$kver" >/dev/null 2>&1 ||
+		stale="$stale ${m##*/}"
+done
+if [ -z "$stale" ]; then
+	pass "every mutant of test/mutants applies to this base's tree without fuzz"
+else
+	fail "every mutant of test/mutants applies to this base's tree without fuzz" \
+		"they do not:$stale (make them apply; test/mutants/README)"
+fi
+
 # Choosing the kernel.
 expect_fail "an unsupported KVER is refused before building" "5\.10\.0-99-amd64 is not a kernel kvm-mbec [^ ]* supports" \
 	"$TOP/scripts/build-modules" 5.10.0-99-amd64
