@@ -223,6 +223,51 @@ kernel_refusal() (
 	return 0
 )
 
+# kernel_newer KVER: whether KVER is of one of our lines and newer than
+# its base: a later ABI than the newest we support, or headers that say a
+# Debian version with a newer KVM (kvm-mbec refuses it until rebased).
+kernel_newer() (
+	local abi kv
+
+	load_base_for_kver "$1"
+	abi=$(abi_of "$1") || return 1
+	[ "$abi" -gt "${KERNEL_ABIS##* }" ] && return 0
+	kv=$(headers_debian_version "$(kdir_for "$1")")
+	[ -n "$kv" ] && ! kvm_not_newer "$kv"
+)
+
+# kernel_keeping_ours KVER: the installed kernel to boot instead of KVER to
+# keep kvm-mbec, as kvm-mbec status chooses it: a supported one with ours
+# in updates/dkms, of KVER's line first, then of its flavour, then the
+# newest.  Nothing and status 1 when no kernel has ours.
+kernel_keeping_ours() {
+	local d k want line rank
+
+	want=$(kernel_line "$1") || want=
+	for d in "$MODULES_ROOT"/*/updates/dkms; do
+		k=${d%/updates/dkms}
+		k=${k##*/}
+		[ "$k" != "$1" ] && compgen -G "$d/kvm.ko*" >/dev/null || continue
+		(load_base_for_kver "$k" && kernel_supported "$k") || continue
+		line=$(kernel_line "$k") || continue
+		rank=0
+		[ "${line% *}" = "${want% *}" ] && rank=2
+		[ "${line#* }" = "${want#* }" ] && rank=$((rank + 1))
+		echo "$rank $k"
+	done | sort -k1,1n -k2,2V | tail -n 1 | cut -d' ' -f2 | grep .
+}
+
+# kernel_line KVER: "<base id> <flavour>" of KVER's line; status 1 when it
+# is of none.
+kernel_line() (
+	local id rest
+
+	id=$(base_of_kver "$1") || return 1
+	load_base "$id"
+	rest=${1#"$KERNEL_PREFIX"}
+	echo "$id ${rest#*"$KERNEL_INFIX"}"
+)
+
 # base_extract TARBALL DIR: the base's paths of TARBALL into DIR/<topdir>/,
 # and their sha256sums, in the format of bases/<id>/sha256sums, into
 # DIR.sums.  Fails only when the tarball cannot be read at all; a missing
@@ -330,6 +375,17 @@ all_supported_kernels() {
 	for id in $BASE_IDS; do
 		(load_base "$id" && echo "$SUPPORTED_KERNELS")
 	done | paste -sd'|'
+}
+
+# all_kernel_lines: each base's kernel line, as "<prefix> <infix> <newest
+# supported ABI> <base version>", separated by ';' (tools/Makefile makes
+# kvm-mbec status's table of them, to tell a kernel newer than our base).
+all_kernel_lines() {
+	local id
+
+	for id in $BASE_IDS; do
+		(load_base "$id" && echo "$KERNEL_PREFIX $KERNEL_INFIX ${KERNEL_ABIS##* } $BASE_PACKAGE $BASE_VERSION")
+	done | paste -sd';'
 }
 
 # The supported kernels of the current base only.

@@ -145,6 +145,65 @@ for id in $BASE_IDS; do
 	fi
 done
 
+# A kernel newer than its base (Debian's next update of that line, before
+# we rebase) runs stock: status says so and names the installed kernel to
+# boot to keep ours, of the running kernel's line and flavour before any
+# other (the fake has ours for every base's default kernel, and for the
+# cloud flavour of the last base's).
+d=$scratch/newer
+fake_system "$d" intel
+rm "$d"/sys/module/kvm*/version
+ours_for() {
+	mkdir -p "$d/lib/modules/$1/kernel" "$d/lib/modules/$1/updates/dkms"
+	printf 'ELF\0srcversion=ABC\0version=%s\0license=GPL\0' "$2" \
+		>"$d/lib/modules/$1/updates/dkms/kvm.ko"
+}
+for id in $BASE_IDS; do
+	# shellcheck disable=SC2046
+	set -- $(load_base "$id" && echo "$DEFAULT_KVER $MODULE_VERSION_STRING $BASE_PACKAGE $BASE_VERSION" \
+		"$(kver_of $((${KERNEL_ABIS##* } + 1)) amd64)" \
+		"$(kver_of "${KERNEL_ABIS##* }" cloud-amd64) $(kver_of $((${KERNEL_ABIS##* } + 1)) cloud-amd64)")
+	ours_for "$1" "$2"
+	lines+=("$*")
+done
+ours_for "$(cut -d' ' -f6 <<<"${lines[-1]}")" "$(cut -d' ' -f2 <<<"${lines[-1]}")"
+for l in "${lines[@]}"; do
+	read -r okver _ opkg obase onext ocloud onextcloud <<<"$l"
+	for run in "$onext $okver" "$onextcloud $ocloud"; do
+		read -r running keep <<<"$run"
+		# Only the last base's cloud kernel has ours.
+		[ "$running" = "$onextcloud" ] && [ "$l" != "${lines[-1]}" ] && keep=$okver
+		echo "$running" >"$d/proc/sys/kernel/osrelease"
+		rc=0
+		KVM_MBEC_STATUS_ROOT=$d "$tool" status >"$d.txt" 2>&1 || rc=$?
+		c="status: $running is newer than base $obase: stock, boot $keep"
+		if [ $rc = 1 ] &&
+		   grep -qxE "  kernel $(re_quote "$running") is newer than the base of kvm-mbec $(re_quote "$PACKAGE_VERSION ($opkg $obase)"): it runs the stock KVM modules" "$d.txt" &&
+		   grep -qxE "  fix: boot $(re_quote "$keep"), which has kvm-mbec, to keep MBEC until kvm-mbec is updated" "$d.txt" &&
+		   KVM_MBEC_STATUS_ROOT=$d "$tool" status --json | grep -qx '  "running_kernel_newer_than_base": true,'; then
+			pass "$c"
+		else
+			fail "$c" "exit $rc" "$d.txt"
+		fi
+		cp "$d.txt" "$TEST_LOGS/t-45-newer-$running.txt"
+	done
+done
+# With ours on no installed kernel, it says so instead.
+rm -r "$d"/lib/modules/*/updates
+KVM_MBEC_STATUS_ROOT=$d "$tool" status >"$d.txt" 2>&1
+if grep -qx "  fix: no installed kernel has kvm-mbec: MBEC comes back when kvm-mbec is updated" "$d.txt"; then
+	pass "status: a newer kernel and ours on no kernel: nothing to boot, says so"
+else
+	fail "status: a newer kernel and ours on no kernel: nothing to boot, says so" "" "$d.txt"
+fi
+# An older unsupported kernel is no newer one.
+if KVM_MBEC_STATUS_ROOT=$scratch/unsupported_kernel "$tool" status --json |
+   grep -qx '  "running_kernel_newer_than_base": false,'; then
+	pass "status --json: an older unsupported kernel is not newer than the base"
+else
+	fail "status --json: an older unsupported kernel is not newer than the base"
+fi
+
 expect_fail "kvm-mbec: an unknown option is refused (exit 2)" "unknown option '--jsn'" \
 	"$tool" status --jsn
 rc=0

@@ -150,7 +150,8 @@ hook_says image "supported $kver: the image's hooks (initramfs-tools too) exit 0
 
 # --- a newer kernel ABI with a newer KVM ------------------------------------------
 fake_kernel "$next" "$newer"
-msg="$pkg: $next \\(KVM $newer\\) is newer than our base $BASE_VERSION; it keeps the stock KVM modules until $pkg is updated"
+# It names the kernel to boot to keep ours: $kver has them now.
+msg="$pkg: $next \\(KVM $newer\\) is newer than our base $BASE_VERSION; it keeps the stock KVM modules: boot $(re_quote "$kver") to keep (MBEC|GMET|MBEC/GMET) until $pkg is updated\$"
 hooks_run next-headers /etc/kernel/header_postinst.d "$next"
 hook_says next-headers "$next (KVM $newer): the headers' hooks exit 0 with one line" 0 "$msg"
 if [ "$(grep -c "^$pkg:" "$TEST_LOGS/next-headers.log")" = 1 ]; then

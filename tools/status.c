@@ -4,6 +4,7 @@
  * GMET (AMD), decide whether the feature is active -- on for L1 and offered
  * to nested hypervisors -- and, if not, the one reason.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,107 @@ static bool kernel_supported(const char *release)
 	ok = !regexec(&re, release, 0, NULL, 0);
 	regfree(&re);
 	return ok;
+}
+
+/**
+ * struct kernel_line - the kernels of one base: <prefix><ABI><infix><flavour>
+ * @prefix: the release up to the ABI ("6.12.")
+ * @infix: the release from the ABI to the flavour ("+deb12-")
+ * @newest_abi: the newest ABI that kvm-mbec supports
+ * @base: the base, "<linux-source package> <Debian version>"
+ */
+struct kernel_line {
+	const char *prefix;
+	const char *infix;
+	unsigned long newest_abi;
+	const char *base;
+};
+
+static const struct kernel_line kernel_lines[] = { KVM_MBEC_KERNEL_LINES };
+
+/**
+ * kernel_line_of() - the line of one of our bases that a release is of
+ * @release: the kernel release
+ * @abi: where to store its ABI
+ * @flavour: where to store its flavour, the rest of @release ("amd64")
+ *
+ * Return: the line, or NULL if @release is of none.
+ */
+static const struct kernel_line *kernel_line_of(const char *release,
+						unsigned long *abi,
+						const char **flavour)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kernel_lines); i++) {
+		const struct kernel_line *l = &kernel_lines[i];
+		size_t n = strlen(l->prefix);
+		char *end;
+
+		if (strncmp(release, l->prefix, n) || !isdigit((unsigned char)release[n]))
+			continue;
+		*abi = strtoul(release + n, &end, 10);
+		if (!strncmp(end, l->infix, strlen(l->infix))) {
+			*flavour = end + strlen(l->infix);
+			return l;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * kernel_newer_than_base() - the line of a kernel newer than its base
+ * @release: the kernel release
+ *
+ * A kernel of one of our lines with an ABI above the newest we support has
+ * a KVM newer than our base: kvm-mbec refuses it until it is rebased.
+ *
+ * Return: the line, or NULL if @release is not such a kernel.
+ */
+static const struct kernel_line *kernel_newer_than_base(const char *release)
+{
+	const struct kernel_line *l;
+	const char *flavour;
+	unsigned long abi;
+
+	l = kernel_line_of(release, &abi, &flavour);
+	return l && abi > l->newest_abi ? l : NULL;
+}
+
+/**
+ * kernel_keeping_ours() - the installed kernel to boot to keep kvm-mbec
+ * @s: the status, with its kernels collected
+ *
+ * Of the installed kernels that have ours, prefer one of the running
+ * kernel's line, then of its flavour, then the newest.
+ *
+ * Return: that kernel, or NULL if none has ours.
+ */
+static const struct kernel_state *kernel_keeping_ours(const struct status *s)
+{
+	const struct kernel_state *best = NULL;
+	int i, rank, best_rank = -1;
+	const struct kernel_line *running_line, *l;
+	const char *running_flavour = "", *flavour;
+	unsigned long abi;
+
+	running_line = kernel_line_of(s->running, &abi, &running_flavour);
+	for (i = 0; i < s->nr_kernels; i++) {
+		const struct kernel_state *k = &s->kernels[i];
+
+		if (!k->ours || !k->supported)
+			continue;
+		l = kernel_line_of(k->release, &abi, &flavour);
+		if (!l)
+			continue;
+		rank = (l == running_line) * 2 + !strcmp(flavour, running_flavour);
+		if (rank > best_rank ||
+		    (rank == best_rank && strverscmp(k->release, best->release) > 0)) {
+			best = k;
+			best_rank = rank;
+		}
+	}
+	return best;
 }
 
 /**
@@ -281,6 +383,8 @@ static void decide(struct status *s)
 	const char *mod = s->vendor_module, *f = s->feature;
 	const char *ext = s->cpu == CPU_INTEL ? "VT-x" : "AMD-V";
 	const char *paging = s->cpu == CPU_INTEL ? "EPT" : "NPT";
+	const struct kernel_state *keep;
+	const struct kernel_line *line;
 
 	s->active = false;
 	s->fix[0] = '\0';
@@ -297,6 +401,17 @@ static void decide(struct status *s)
 	} else if (s->cpu_advanced_info == T_NO && s->cpu == CPU_INTEL) {
 		REASON(s, "the CPU lacks the advanced EPT-violation information");
 		FIX(s, "MBEC needs IA32_VMX_EPT_VPID_CAP bit 22 too");
+	} else if (!s->running_supported && !s->kvm.ours && s->running_newer) {
+		line = kernel_newer_than_base(s->running);
+		REASON(s, "kernel %s is newer than the base of kvm-mbec %s (%s): it runs the stock KVM modules",
+		       s->running, KVM_MBEC_PACKAGE_VERSION, line->base);
+		keep = kernel_keeping_ours(s);
+		if (keep)
+			FIX(s, "boot %s, which has kvm-mbec, to keep %s until kvm-mbec is updated",
+			    keep->release, f);
+		else
+			FIX(s, "no installed kernel has kvm-mbec: %s comes back when kvm-mbec is updated",
+			    f);
 	} else if (!s->running_supported && !s->kvm.ours) {
 		REASON(s, "kernel %s is not one kvm-mbec %s supports", s->running,
 		       KVM_MBEC_PACKAGE_VERSION);
@@ -342,6 +457,7 @@ void status_collect(struct status *s)
 		      s->running, sizeof(s->running)))
 		snprintf(s->running, sizeof(s->running), "?");
 	s->running_supported = kernel_supported(s->running);
+	s->running_newer = kernel_newer_than_base(s->running);
 	s->running_ours = ours_installed(s->running, s->installed_version,
 					 sizeof(s->installed_version));
 	collect_kernels(s);
@@ -562,6 +678,7 @@ void status_print_json(const struct status *s)
 	printf(",\n  \"running_kernel\": ");
 	json_string(s->running);
 	printf(",\n  \"running_kernel_supported\": %s,\n", s->running_supported ? "true" : "false");
+	printf("  \"running_kernel_newer_than_base\": %s,\n", s->running_newer ? "true" : "false");
 	printf("  \"ours_installed_for_running_kernel\": %s,\n",
 	       s->running_ours ? "true" : "false");
 	json_module("kvm", &s->kvm);

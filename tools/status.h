@@ -69,6 +69,8 @@ struct kernel_state {
  * @cpu_feature_source: where @cpu_feature and @cpu_advanced_info came from
  * @running: the running kernel's release
  * @running_supported: the running kernel is one kvm-mbec supports
+ * @running_newer: the running kernel is of one of our bases' lines, with a
+ *	newer ABI (and KVM) than that base
  * @running_ours: ours are installed for the running kernel
  * @installed_version: their version
  * @kvm: the kvm module
@@ -98,6 +100,7 @@ struct status {
 	const char *cpu_feature_source;
 	char running[128];
 	bool running_supported;
+	bool running_newer;
 	bool running_ours;
 	char installed_version[128];
 	struct module_state kvm;
