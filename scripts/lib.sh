@@ -9,7 +9,8 @@ BUILD=${BUILD:-$TOP/build}
 
 # The bases: bases/<id>/ holds base.conf (package, version, kernels, the
 # series), files (the paths imported) and sha256sums (their content).  Each
-# base serves one Debian kernel line (KERNEL_PREFIX<ABI>KERNEL_INFIX<flavour>).
+# base serves one Debian kernel line (KERNEL_PREFIX<ABI><infix><flavour>,
+# one infix per Debian release that builds the line: KERNEL_INFIXES).
 # load_base ID makes one the current base; KVM_MBEC_BASE chooses it for the
 # whole run, else the base of the running kernel, else the oldest line.
 # Scripts that are given a kernel release take its base (load_base_for_kver).
@@ -25,7 +26,7 @@ load_base() {
 	BASE_DIR=$TOP/bases/$1
 	BASE_FILES=$BASE_DIR/files
 	BASE_SUMS=$BASE_DIR/sha256sums
-	KERNEL_ABIS_REFUSED= BASE_SAME_KVM=
+	KERNEL_ABIS_REFUSED= BASE_SAME_KVM= KERNEL_INFIXES=
 	# shellcheck disable=SC2086 # the names of the variables, or none
 	unset ${!KERNEL_REFUSED_WHY_@}
 	# shellcheck source=../bases/6.1/base.conf
@@ -37,8 +38,10 @@ load_base() {
 	fi
 	# Everything built from the base, per base: base, src, git, full-source.
 	BASE_BUILD=$BUILD/$BASE_ID
-	# The supported kernels: every ABI with every flavour.
-	SUPPORTED_KERNELS="^$(re_quote "$KERNEL_PREFIX")(${KERNEL_ABIS// /|})$(re_quote "$KERNEL_INFIX")(${KERNEL_FLAVOURS// /|})\$"
+	# The first infix is the default kernel's (this Debian release's).
+	KERNEL_INFIX=${KERNEL_INFIXES%% *}
+	# The supported kernels: every ABI with every infix and flavour.
+	SUPPORTED_KERNELS="^$(re_quote "$KERNEL_PREFIX")(${KERNEL_ABIS// /|})$(infixes_re)(${KERNEL_FLAVOURS// /|})\$"
 	# The default kernel: the newest supported ABI, first flavour.  The
 	# emulated hosts boot it and install-deps installs its headers and image.
 	DEFAULT_KVER=$(kver_of "${KERNEL_ABIS##* }" "${KERNEL_FLAVOURS%% *}")
@@ -77,17 +80,38 @@ braces() {
 
 # kver_of ABI FLAVOUR: the release of the current base's line.
 kver_of() {
-	echo "$KERNEL_PREFIX$1$KERNEL_INFIX$2"
+	echo "$KERNEL_PREFIX$1${3:-$KERNEL_INFIX}$2"
+}
+
+# infixes_re: the base's infixes as one extended regular expression, in
+# parentheses when there are several.
+infixes_re() {
+	local i out=
+
+	for i in $KERNEL_INFIXES; do
+		out+=${out:+|}$(re_quote "$i")
+	done
+	[ "$KERNEL_INFIX" = "$KERNEL_INFIXES" ] && echo "$out" || echo "($out)"
+}
+
+# infix_of KVER: the infix of KVER, which is of the current base's line.
+infix_of() {
+	local i rest=${1#"$KERNEL_PREFIX"}
+
+	for i in $KERNEL_INFIXES; do
+		[[ $rest == +([0-9])"$i"?* ]] && { echo "$i"; return 0; }
+	done
+	return 1
 }
 
 # abi_of KVER: the ABI of KVER when it is of the current base's line, else
 # nothing and status 1.
 abi_of() {
-	local rest
+	local rest infix
 
-	[[ $1 == "$KERNEL_PREFIX"+([0-9])"$KERNEL_INFIX"?* ]] || return 1
+	[[ $1 == "$KERNEL_PREFIX"* ]] && infix=$(infix_of "$1") || return 1
 	rest=${1#"$KERNEL_PREFIX"}
-	echo "${rest%%"$KERNEL_INFIX"*}"
+	echo "${rest%%"$infix"*}"
 }
 
 # base_of_kver KVER: the id of the base whose line KVER is of; nothing and
@@ -257,15 +281,16 @@ kernel_keeping_ours() {
 	done | sort -k1,1n -k2,2V | tail -n 1 | cut -d' ' -f2 | grep .
 }
 
-# kernel_line KVER: "<base id> <flavour>" of KVER's line; status 1 when it
-# is of none.
+# kernel_line KVER: "<base id><infix> <flavour>" of KVER's line; status 1
+# when it is of none.
 kernel_line() (
-	local id rest
+	local id rest infix
 
 	id=$(base_of_kver "$1") || return 1
 	load_base "$id"
+	infix=$(infix_of "$1")
 	rest=${1#"$KERNEL_PREFIX"}
-	echo "$id ${rest#*"$KERNEL_INFIX"}"
+	echo "$id$infix ${rest#*"$infix"}"
 )
 
 # base_extract TARBALL DIR: the base's paths of TARBALL into DIR/<topdir>/,
@@ -306,14 +331,14 @@ archive_kernels() {
 
 	apt-cache pkgnames "$prefix" | sort -u | while read -r pkg; do
 		rest=${pkg#"$prefix"}
-		[[ $rest == +([0-9])"$KERNEL_INFIX"* ]] || continue
+		abi_of "$KERNEL_PREFIX$rest" >/dev/null || continue
 		[[ $rest == *-common?(-rt) ]] && continue
 		echo "$pkg"
 	done | { xargs -r apt-cache show --no-all-versions 2>/dev/null || true; } |
 		sed -n -e 's/^Package: linux-headers-//p' -e 's/^Version: //p' |
 		paste -d' ' - - | while read -r pkg rest; do
 			abi=$(abi_of "$pkg") || continue
-			echo "$abi ${pkg#"$KERNEL_PREFIX$abi$KERNEL_INFIX"} $rest"
+			echo "$abi ${pkg#"$KERNEL_PREFIX$abi$(infix_of "$pkg")"} $rest"
 		done | sort -n -k1,1 -k2,2
 }
 
@@ -384,7 +409,9 @@ all_kernel_lines() {
 	local id
 
 	for id in $BASE_IDS; do
-		(load_base "$id" && echo "$KERNEL_PREFIX $KERNEL_INFIX ${KERNEL_ABIS##* } $BASE_PACKAGE $BASE_VERSION")
+		(load_base "$id" && for i in $KERNEL_INFIXES; do
+			echo "$KERNEL_PREFIX $i ${KERNEL_ABIS##* } $BASE_PACKAGE $BASE_VERSION"
+		done)
 	done | paste -sd';'
 }
 

@@ -5,10 +5,10 @@
 # whose KVM is newer than our base (faked header trees), choose-kver says
 # what happens to a running kernel we do not support, and check-debian
 # reports what the archive has that we do not (a fake apt-cache).
+# Runs once per base.
 
 . "$(dirname "$0")/lib.sh"
-# One base's line (the running kernel's, else the oldest): check-debian and
-# choose-kver stay on it.
+# One base's line at a time: check-debian and choose-kver stay on it.
 export KVM_MBEC_BASE=$BASE_ID
 
 scratch=$(mktemp -d)
@@ -29,7 +29,7 @@ else
 	fail "the default kernel is the newest supported ABI" "DEFAULT_KVER=$DEFAULT_KVER, newest ABI $newest"
 fi
 hard=$(cd "$TOP" && grep -rnE "$(for id in $BASE_IDS; do (load_base "$id" &&
-	echo "$(re_quote "$KERNEL_PREFIX")[0-9]+$(re_quote "$KERNEL_INFIX")(amd64|cloud|rt)"); done | paste -sd'|')" Makefile scripts test/vm .ci |
+	echo "$(re_quote "$KERNEL_PREFIX")[0-9]+($(infixes_re))(amd64|cloud|rt)"); done | paste -sd'|')" Makefile scripts test/vm .ci |
 	grep -v '/README' | grep -v -- '-99-')
 if [ -z "$hard" ]; then
 	pass "no kernel release is hard-coded in Makefile, scripts/, test/vm/, .ci/"
@@ -62,10 +62,10 @@ newer=$(later_debian_version)
 fake_headers "$scratch/newer" "$DEFAULT_KVER" "$newer"
 export KVM_MBEC_MODULES_ROOT=$scratch/newer
 expect_fail "freshness guard: $DEFAULT_KVER with KVM $newer is refused" \
-	"$DEFAULT_KVER \\(KVM $newer\\) is newer than our base $BASE_VERSION" \
+	"$(re_quote "$DEFAULT_KVER") \\(KVM $newer\\) is newer than our base $BASE_VERSION" \
 	"$TOP/scripts/choose-kver" "$DEFAULT_KVER"
 expect_fail "freshness guard: make KVER=$DEFAULT_KVER refuses it before building" \
-	"$DEFAULT_KVER \\(KVM $newer\\) is newer than our base $BASE_VERSION" \
+	"$(re_quote "$DEFAULT_KVER") \\(KVM $newer\\) is newer than our base $BASE_VERSION" \
 	env BUILD="$scratch/build" "$TOP/scripts/build-modules" "$DEFAULT_KVER"
 expect "freshness guard: nothing was built" test ! -e "$scratch/build/kver"
 expect_fail "freshness guard: make without KVER finds no acceptable headers" \
@@ -90,7 +90,7 @@ fake_headers "$scratch/next" "$DEFAULT_KVER" "$real_version"
 fake_headers "$scratch/next" "$next" "$newer"
 export KVM_MBEC_MODULES_ROOT=$scratch/next
 c="make install on a newer running kernel: refused, saying what happens"
-expect_fail "$c" "the running kernel $next \\(KVM $newer\\) is newer than our base $BASE_VERSION; it keeps the stock KVM modules" \
+expect_fail "$c" "the running kernel $(re_quote "$next") \\(KVM $newer\\) is newer than our base $BASE_VERSION; it keeps the stock KVM modules" \
 	env KVM_MBEC_RUNNING_KERNEL="$next" "$TOP/scripts/choose-kver" --install
 log=$TEST_LOGS/$(echo "$c" | tr -c 'A-Za-z0-9_.-' '_').log
 if grep -q "make install KVER=$DEFAULT_KVER" "$log" && ! grep -q "^$DEFAULT_KVER\$" "$log"; then
@@ -117,7 +117,8 @@ unset KVM_MBEC_MODULES_ROOT
 mkdir -p "$scratch/bin"
 cat >"$scratch/bin/apt-cache" <<'EOF'
 #!/bin/bash
-# A fake apt-cache: FAKE_SOURCE_VERSIONS, FAKE_HEADERS ("ABI-flavour=version ...").
+# A fake apt-cache: FAKE_SOURCE_VERSIONS, FAKE_HEADERS ("<release without
+# the line's prefix>=version ...", as 57-amd64 or 118+deb12-amd64).
 case "$1" in
 madison)
 	for v in $FAKE_SOURCE_VERSIONS; do
@@ -130,15 +131,19 @@ show)
 	shift 2
 	for p in "$@"; do
 		for h in $FAKE_HEADERS; do
-			[[ $p == *"-${h%%=*}" ]] && printf 'Package: %s\nVersion: %s\n\n' "$p" "${h#*=}"
+			[[ $p == *[.-]"${h%%=*}" ]] && printf 'Package: %s\nVersion: %s\n\n' "$p" "${h#*=}"
 		done
 	done ;;
 esac
 EOF
 chmod +x "$scratch/bin/apt-cache"
+# rel KVER: KVER without the line's prefix, as FAKE_HEADERS has it.
+rel() {
+	echo "${1#"$KERNEL_PREFIX"}"
+}
 current=""
 for a in $KERNEL_ABIS; do
-	for f in $KERNEL_FLAVOURS; do current="$current $a-$f=$BASE_VERSION"; done
+	for f in $KERNEL_FLAVOURS; do current="$current $(rel "$(kver_of "$a" "$f")")=$BASE_VERSION"; done
 done
 c="check-debian: an archive like our record is up to date"
 expect "$c" env PATH="$scratch/bin:$PATH" CHECK_DEBIAN_UPDATE=0 FAKE_SOURCE_VERSIONS="$BASE_VERSION" \
@@ -146,10 +151,10 @@ expect "$c" env PATH="$scratch/bin:$PATH" CHECK_DEBIAN_UPDATE=0 FAKE_SOURCE_VERS
 c="check-debian: a newer source, a new ABI and a new flavour are reported"
 expect_fail "$c" "base: $BASE_PACKAGE $newer in the archive is newer than our base $BASE_VERSION: make rebase VERSION=$newer" \
 	env PATH="$scratch/bin:$PATH" CHECK_DEBIAN_UPDATE=0 FAKE_SOURCE_VERSIONS="$BASE_VERSION $newer" \
-	FAKE_HEADERS="$current $((newest + 1))-amd64=$newer $newest-foo-amd64=$BASE_VERSION" "$TOP/scripts/check-debian"
+	FAKE_HEADERS="$current $(rel "$next")=$newer $(rel "$(kver_of "$newest" foo-amd64)")=$BASE_VERSION" "$TOP/scripts/check-debian"
 log=$TEST_LOGS/$(echo "$c" | tr -c 'A-Za-z0-9_.-' '_').log
-for want in "kernel: $next \\($newer\\) is a new ABI with a newer KVM than our base" \
-	"kernel: $(kver_of "$newest" foo-amd64) \\($BASE_VERSION\\) is a flavour we do not build for"; do
+for want in "kernel: $(re_quote "$next") \\($newer\\) is a new ABI with a newer KVM than our base" \
+	"kernel: $(re_quote "$(kver_of "$newest" foo-amd64)") \\($(re_quote "$BASE_VERSION")\\) is a flavour we do not build for"; do
 	if grep -qE -- "$want" "$log"; then
 		pass "  check-debian says: $want"
 	else
