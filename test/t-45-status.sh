@@ -102,6 +102,28 @@ status_case "AMD, stock loaded" amd "rm sys/module/kvm*/version" \
 status_case "AMD, enable_gmet off" amd \
 	"echo N >sys/module/kvm_amd/parameters/enable_gmet" 'kvm_amd\.enable_gmet is off'
 
+# A kernel whose own KVM has the feature (Linux 7.2, Debian 13's
+# trixie-backports kernels): stock modules, its parameter named mbec/gmet,
+# and no kvm-mbec for that kernel.  The checks go on past the kernel and
+# the modules to that parameter and to what KVM offers (the fake /dev/kvm
+# cannot say, so that is the last reason here).
+upstream="echo 7.2.12+deb13-amd64 >proc/sys/kernel/osrelease; rm sys/module/kvm*/version"
+status_case "Linux 7.2's own MBEC, on" intel \
+	"$upstream; mv sys/module/kvm_intel/parameters/enable_mbec sys/module/kvm_intel/parameters/mbec" \
+	'KVM does not offer MBEC'
+status_case "Linux 7.2's own MBEC, off" intel \
+	"$upstream; rm sys/module/kvm_intel/parameters/enable_mbec; echo N >sys/module/kvm_intel/parameters/mbec" \
+	'kvm_intel\.mbec is off'
+status_case "Linux 7.2's own GMET, off" amd \
+	"$upstream; rm sys/module/kvm_amd/parameters/enable_gmet; echo N >sys/module/kvm_amd/parameters/gmet" \
+	'kvm_amd\.gmet is off'
+if KVM_MBEC_STATUS_ROOT=$scratch/Linux_7_2_s_own_MBEC__on_ "$tool" status --json |
+   grep -qx '  "kernel_has_feature": true,'; then
+	pass "status --json: Linux 7.2's own MBEC: kernel_has_feature"
+else
+	fail "status --json: Linux 7.2's own MBEC: kernel_has_feature"
+fi
+
 # The fix line names the command, and the kernels are listed.
 d=$scratch/listing
 fake_system "$d" intel
@@ -197,8 +219,9 @@ else
 	fail "status: a newer kernel and ours on no kernel: nothing to boot, says so" "" "$d.txt"
 fi
 # An older unsupported kernel is no newer one.
-if KVM_MBEC_STATUS_ROOT=$scratch/unsupported_kernel "$tool" status --json |
-   grep -qx '  "running_kernel_newer_than_base": false,'; then
+json=$(KVM_MBEC_STATUS_ROOT=$scratch/unsupported_kernel_ "$tool" status --json)
+if grep -qx '  "running_kernel": "6.1.0-47-amd64",' <<<"$json" &&
+   grep -qx '  "running_kernel_newer_than_base": false,' <<<"$json"; then
 	pass "status --json: an older unsupported kernel is not newer than the base"
 else
 	fail "status --json: an older unsupported kernel is not newer than the base"

@@ -255,10 +255,11 @@ static void set_vendor(struct status *s, enum cpu_kind cpu)
 {
 	static const struct {
 		const char *feature, *module, *feature_param, *paging_param;
+		const char *kernel_param;
 	} names[] = {
-		[CPU_OTHER] = { "MBEC/GMET", "", "", "" },
-		[CPU_INTEL] = { "MBEC", "kvm_intel", "enable_mbec", "ept" },
-		[CPU_AMD] = { "GMET", "kvm_amd", "enable_gmet", "npt" },
+		[CPU_OTHER] = { "MBEC/GMET", "", "", "", "" },
+		[CPU_INTEL] = { "MBEC", "kvm_intel", "enable_mbec", "ept", "mbec" },
+		[CPU_AMD] = { "GMET", "kvm_amd", "enable_gmet", "npt", "gmet" },
 	};
 
 	s->cpu = cpu;
@@ -266,6 +267,7 @@ static void set_vendor(struct status *s, enum cpu_kind cpu)
 	s->vendor_module = names[cpu].module;
 	s->feature_param = names[cpu].feature_param;
 	s->paging_param = names[cpu].paging_param;
+	s->kernel_param = names[cpu].kernel_param;
 }
 
 /**
@@ -372,6 +374,35 @@ static void collect_kvm(struct status *s)
 }
 
 /**
+ * decide_loaded() - decide() once modules with the feature are loaded: ours,
+ *		     or the kernel's own (Linux 7.2 and later)
+ * @s: the collected status
+ */
+static void decide_loaded(struct status *s)
+{
+	const char *mod = s->vendor_module, *f = s->feature;
+
+	if (s->param_paging == T_NO) {
+		REASON(s, "%s.%s is off, and %s needs it", mod, s->paging_param, f);
+	} else if (s->param_feature != T_YES) {
+		REASON(s, "%s.%s is off (or was refused: dmesg | grep %s)", mod,
+		       s->feature_param, mod);
+		FIX(s, "options %s %s=1 in /etc/modprobe.d/kvm-mbec.conf, reload %s",
+		    mod, s->feature_param, mod);
+	} else if (s->param_nested != T_YES) {
+		REASON(s, "%s.nested is off: nested hypervisors are not offered %s", mod, f);
+	} else if (s->dev_kvm_error) {
+		REASON(s, "cannot open /dev/kvm: %s", strerror(s->dev_kvm_error));
+	} else if (s->kvm_offers != T_YES) {
+		REASON(s, "KVM does not offer %s to nested hypervisors", f);
+	} else {
+		s->active = true;
+		REASON(s, "%s is on for L1 and offered to nested hypervisors%s", f,
+		       s->kernel_feature ? ", by the kernel's own KVM, not kvm-mbec's" : "");
+	}
+}
+
+/**
  * decide() - whether the feature is active, and the one reason if not
  * @s: the collected status
  *
@@ -401,6 +432,9 @@ static void decide(struct status *s)
 	} else if (s->cpu_advanced_info == T_NO && s->cpu == CPU_INTEL) {
 		REASON(s, "the CPU lacks the advanced EPT-violation information");
 		FIX(s, "MBEC needs IA32_VMX_EPT_VPID_CAP bit 22 too");
+	} else if (s->kernel_feature) {
+		/* The kernel's own KVM has it: what follows applies as to ours. */
+		decide_loaded(s);
 	} else if (!s->running_supported && !s->kvm.ours && s->running_newer) {
 		line = kernel_newer_than_base(s->running);
 		REASON(s, "kernel %s is newer than the base of kvm-mbec %s (%s): it runs the stock KVM modules",
@@ -425,22 +459,8 @@ static void decide(struct status *s)
 	} else if (!s->kvm.ours || !s->vendor.ours) {
 		REASON(s, "the stock KVM modules are loaded, not kvm-mbec's");
 		FIX(s, "with all VMs stopped: rmmod %s kvm; modprobe %s", mod, mod);
-	} else if (s->param_paging == T_NO) {
-		REASON(s, "%s.%s is off, and %s needs it", mod, s->paging_param, f);
-	} else if (s->param_feature != T_YES) {
-		REASON(s, "%s.%s is off (or was refused: dmesg | grep %s)", mod,
-		       s->feature_param, mod);
-		FIX(s, "options %s %s=1 in /etc/modprobe.d/kvm-mbec.conf, reload %s",
-		    mod, s->feature_param, mod);
-	} else if (s->param_nested != T_YES) {
-		REASON(s, "%s.nested is off: nested hypervisors are not offered %s", mod, f);
-	} else if (s->dev_kvm_error) {
-		REASON(s, "cannot open /dev/kvm: %s", strerror(s->dev_kvm_error));
-	} else if (s->kvm_offers != T_YES) {
-		REASON(s, "KVM does not offer %s to nested hypervisors", f);
 	} else {
-		s->active = true;
-		REASON(s, "%s is on for L1 and offered to nested hypervisors", f);
+		decide_loaded(s);
 	}
 }
 
@@ -466,6 +486,15 @@ void status_collect(struct status *s)
 	s->vendor.name = s->vendor_module;
 	if (s->cpu != CPU_OTHER)
 		collect_module(&s->vendor);
+	/*
+	 * Stock modules with the feature built in (Linux 7.2, as Debian 13's
+	 * trixie-backports kernels): their parameter has the upstream name.
+	 */
+	if (s->vendor.loaded && !s->vendor.ours &&
+	    read_bool_param(s->vendor_module, s->kernel_param) != T_UNKNOWN) {
+		s->kernel_feature = true;
+		s->feature_param = s->kernel_param;
+	}
 	s->param_feature = s->cpu != CPU_OTHER ?
 			   read_bool_param(s->vendor_module, s->feature_param) : T_UNKNOWN;
 	s->param_paging = s->cpu != CPU_OTHER ?
@@ -681,6 +710,7 @@ void status_print_json(const struct status *s)
 	printf("  \"running_kernel_newer_than_base\": %s,\n", s->running_newer ? "true" : "false");
 	printf("  \"ours_installed_for_running_kernel\": %s,\n",
 	       s->running_ours ? "true" : "false");
+	printf("  \"kernel_has_feature\": %s,\n", s->kernel_feature ? "true" : "false");
 	json_module("kvm", &s->kvm);
 	json_module("vendor_module", &s->vendor);
 	printf("  \"cpu_vendor\": \"%s\",\n", s->cpu == CPU_INTEL ? "intel" :

@@ -62,6 +62,10 @@ struct kernel_state {
  * @vendor_module: "kvm_intel" or "kvm_amd"
  * @feature_param: "enable_mbec" or "enable_gmet"
  * @paging_param: "ept" or "npt"
+ * @kernel_param: the feature's parameter in Linux 7.2 and later, whose KVM
+ *	has it: "mbec" or "gmet" (ours has it too, as an alias)
+ * @kernel_feature: the loaded stock vendor module has @kernel_param: the
+ *	kernel's own KVM has the feature; @feature_param is then that name
  * @cpu_virt: VT-x/AMD-V usable (the kernel's vmx/svm flag)
  * @cpu_paging: EPT/NPT
  * @cpu_feature: MBEC/GMET
@@ -93,6 +97,8 @@ struct status {
 	const char *vendor_module;
 	const char *feature_param;
 	const char *paging_param;
+	const char *kernel_param;
+	bool kernel_feature;
 	enum tristate cpu_virt;
 	enum tristate cpu_paging;
 	enum tristate cpu_feature;
