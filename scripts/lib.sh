@@ -417,7 +417,11 @@ all_kernel_lines() {
 
 # The supported kernels of the current base only.
 base_supported_list() {
-	kver_of "$(braces "$KERNEL_ABIS")" "$(braces "$KERNEL_FLAVOURS")"
+	local i
+
+	for i in $KERNEL_INFIXES; do
+		kver_of "$(braces "$KERNEL_ABIS")" "$(braces "$KERNEL_FLAVOURS")" "$i"
+	done | paste -sd' '
 }
 
 # KVM_MBEC_MODULES_ROOT: another /lib/modules, for tests with faked headers.

@@ -212,6 +212,26 @@ vm_selftest() {
 	fi
 }
 
+# vm_mbec_groups LABEL NAME: in the serial log of run NAME on the MBEC
+# host, every group of vmx_mbec_test's cases ran and passed on ours (the
+# test reports a group it cannot run as NOT RUN and still passes on other
+# hosts): that host has unrestricted guest, 2 MiB EPT pages, a writable
+# kvm.nx_huge_pages and KVM_DIRTY_LOG_INITIALLY_SET.
+vm_mbec_groups() {
+	local label=$1 log g line
+	log=$(vm_log "$2")
+	for g in "4K matrix" "emulated walks" "MBEC off in vmcs12" "paging off" "nested state" \
+		"NX huge pages" "dirty logging split" "KVM_CLEAR_DIRTY_LOG split" "2M matrix" \
+		"advanced info not offered"; do
+		line=$(tr -d '\r' <"$log" 2>/dev/null |
+			sed -n "s/^KVM-MBEC-INFO ours vmx_mbec_test: group $g: //p" | head -n1)
+		case $line in
+		PASS*) pass "$label: vmx_mbec_test ran and passed its $g cases: $line" ;;
+		*) fail "$label: vmx_mbec_test ran and passed its $g cases" "got: ${line:-no line}" "$log" ;;
+		esac
+	done
+}
+
 # The selftests the Intel hosts run: Bochs is slow, and svm_* have no use
 # there.  vmx_mbec_test is ours (test/selftests/): it skips without MBEC.
 VM_INTEL_TESTS="cpuid_test sync_regs_test set_sregs_test kvm_pv_test platform_info_test vmx_msrs_test vmx_tsc_adjust_test vmx_close_while_nested_test vmx_mbec_test"

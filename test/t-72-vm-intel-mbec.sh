@@ -49,18 +49,4 @@ vm_status "$label" intel-mbec-ci ours-default false 'kvm_intel\.enable_mbec is o
 # page mitigation and eager splitting.
 vm_selftest "$label" intel-mbec-ci stock vmx_mbec_test SKIP 'KVM offers L1 no MBEC'
 vm_selftest "$label" intel-mbec-ci ours vmx_mbec_test PASS ''
-# Every group of vmx_mbec_test's cases must have run and passed here (the
-# test reports a group it cannot run as NOT RUN and still passes on other
-# hosts): this host has unrestricted guest, 2 MiB EPT pages, a writable
-# kvm.nx_huge_pages and KVM_DIRTY_LOG_INITIALLY_SET.
-for g in "4K matrix" "emulated walks" "MBEC off in vmcs12" "paging off" "nested state" \
-	"NX huge pages" "dirty logging split" "KVM_CLEAR_DIRTY_LOG split" "2M matrix" \
-	"advanced info not offered"; do
-	line=$(tr -d '\r' <"$(vm_log intel-mbec-ci)" 2>/dev/null |
-		sed -n "s/^KVM-MBEC-INFO ours vmx_mbec_test: group $g: //p" | head -n1)
-	case $line in
-	PASS*) pass "$label: vmx_mbec_test ran and passed its $g cases: $line" ;;
-	*) fail "$label: vmx_mbec_test ran and passed its $g cases" "got: ${line:-no line}" \
-		"$(vm_log intel-mbec-ci)" ;;
-	esac
-done
+vm_mbec_groups "$label" intel-mbec-ci
