@@ -38,6 +38,11 @@ load_base() {
 	fi
 	# Everything built from the base, per base: base, src, git, full-source.
 	BASE_BUILD=$BUILD/$BASE_ID
+	# The names of its emulated-host runs (build/vm/logs/<name>.log): the
+	# oldest base keeps the plain ones it had before there were several,
+	# another base's carry its id.
+	VM_SUFFIX=
+	[ "$BASE_ID" = "${BASE_IDS%% *}" ] || VM_SUFFIX=-$BASE_ID
 	# The first infix is the default kernel's (this Debian release's).
 	KERNEL_INFIX=${KERNEL_INFIXES%% *}
 	# The supported kernels: every ABI with every infix and flavour.
@@ -406,7 +411,7 @@ all_supported_kernels() {
 # supported ABI> <base version>", separated by ';' (tools/Makefile makes
 # kvm-mbec status's table of them, to tell a kernel newer than our base).
 all_kernel_lines() {
-	local id
+	local id i
 
 	for id in $BASE_IDS; do
 		(load_base "$id" && for i in $KERNEL_INFIXES; do

@@ -99,10 +99,8 @@ later_debian_version() {
 }
 
 # The serial logs of the emulated hosts: build/vm/logs/NAME.log for the
-# oldest base, NAME-<id>.log for another (test/vm/run-host), so that a test
-# that runs once per base keeps each base's log.
-VM_SUFFIX=
-[ "$BASE_ID" = "${BASE_IDS%% *}" ] || VM_SUFFIX=-$BASE_ID
+# oldest base, NAME-<id>.log for another (VM_SUFFIX, scripts/lib.sh), so
+# that a test that runs once per base keeps each base's log.
 
 # vm_log NAME: the serial log of run NAME on this base.
 vm_log() {

@@ -45,7 +45,7 @@ GMET_GROUPS=("GMET on, 4K leaves" "GMET on, 2M leaves" "GMET on, U/S=0 above the
 # is our own code (include/kvm-mbec/gmet.h) with one call site per base,
 # which make check-mutants checks on each base (d1-erratum-site).
 hosts="amd-gmet amd-gmet-1218 amd-gmet-1218-cpl3"
-if [ "$BASE_ID" != "${BASE_IDS%% *}" ] && [ "${KVM_MBEC_CHECK_FULL:-0}" != 1 ]; then
+if [ -n "$VM_SUFFIX" ] && [ "${KVM_MBEC_CHECK_FULL:-0}" != 1 ]; then # not the oldest base
 	hosts=amd-gmet
 	info "base $BASE_ID: the erratum 1218 hosts run in make check-full"
 fi
