@@ -102,6 +102,24 @@ printf 'kvm-mbec' | dd of="$scratch/corrupt.tar.xz" bs=1 seek=4096 conv=notrunc 
 expect_fail "corrupt tarball is refused" "could not read .*corrupt\.tar\.xz|differ from our base" \
 	env BUILD="$scratch/build" BASE_TARBALL="$scratch/corrupt.tar.xz" "$TOP/scripts/import" --force
 
+# A tarball whose every KVM file differs: the refusal lists the first 40.
+# It listed them through head(1), whose early exit could kill the writer
+# with SIGPIPE now and then (under load), and set -o pipefail ended the
+# import without a word.  A head that closes its input at once makes that
+# happen every time.
+every=()
+while read -r f; do every+=(change "$f"); done < <(awk '{ print $2 }' "$BASE_SUMS")
+all=$(fake_source all-changed "${every[@]}")
+mkdir -p "$scratch/early-head"
+printf '#!/bin/sh\nexec 0<&-\nexit 0\n' >"$scratch/early-head/head"
+chmod +x "$scratch/early-head/head"
+for path in "$PATH" "$scratch/early-head:$PATH"; do
+	c="a tarball whose every KVM file differs is refused with the first 40$([ "$path" = "$PATH" ] || echo ", also when head(1) closes its input early")"
+	expect_fail "$c" "differ from our base $(re_quote "$BASE_PACKAGE $BASE_VERSION") in $(wc -l <"$BASE_SUMS") files" \
+		env PATH="$path" BUILD="$scratch/build" BASE_TARBALL="$all" "$TOP/scripts/import" --force
+	expect "  it lists 40 of them" test "$(grep -c '^  changed ' "$(log_of "$c")")" = 40
+done
+
 # No pinned version in the hint: installing the archive's version never
 # needs a downgrade, and any version with our KVM files will do.
 expect_fail "missing tarball as non-root says how to install it, without a version" \
