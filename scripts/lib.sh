@@ -347,6 +347,45 @@ archive_kernels() {
 		done | sort -n -k1,1 -k2,2
 }
 
+# dkms_exclusive_update: dkms.conf's BUILD_EXCLUSIVE_KERNEL from every
+# base.conf as it is now (make rebase and make follow change them).
+dkms_exclusive_update() {
+	local line
+
+	line="BUILD_EXCLUSIVE_KERNEL=\"$(all_supported_kernels)\""
+	line=$line awk '/^BUILD_EXCLUSIVE_KERNEL=/ { print ENVIRON["line"]; next } { print }' \
+		"$TOP/dkms.conf" >"$TOP/dkms.conf.new" && mv "$TOP/dkms.conf.new" "$TOP/dkms.conf"
+}
+
+# refusal_record CONF ABI [WHY]: with WHY, base.conf CONF refuses ABI
+# (KERNEL_ABIS_REFUSED) for that reason (KERNEL_REFUSED_WHY_<ABI>); without,
+# it no longer does, and a reason that others name by reference is written
+# into them.  make rebase and make follow keep the record with it.
+refusal_record() {
+	local conf=$1 abi=$2 refused why
+
+	# shellcheck disable=SC1090 # a base.conf
+	refused=$(. "$conf" && echo "$KERNEL_ABIS_REFUSED")
+	why=$(. "$conf" && v=KERNEL_REFUSED_WHY_$abi && echo "${!v:-}")
+	if [ $# -ge 3 ]; then
+		refused=$(echo "$refused $abi" | xargs -n 1 | sort -un | xargs)
+		why=$3
+	else
+		refused=$(echo "$refused" | xargs -n 1 | grep -vx "$abi" | xargs)
+	fi
+	abi=$abi refused=$refused why=$why add=$(($# >= 3)) awk '
+		BEGIN { q = "\""; name = "KERNEL_REFUSED_WHY_" ENVIRON["abi"] }
+		/^KERNEL_ABIS_REFUSED=/ {
+			print "KERNEL_ABIS_REFUSED=" q ENVIRON["refused"] q
+			if (ENVIRON["add"] == 1)
+				print name "=" q ENVIRON["why"] q
+			next
+		}
+		index($0, name "=") == 1 { next }
+		index($0, "=$" name) { sub(/=.*/, "=" q ENVIRON["why"] q) }
+		{ print }' "$conf" >"$conf.new" && mv "$conf.new" "$conf"
+}
+
 # Every version of the base package that apt knows, oldest first.
 archive_base_versions() {
 	apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
