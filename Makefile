@@ -18,7 +18,7 @@ export KVM_MBEC_BASE := $(BASE)
 endif
 S := scripts
 
-.PHONY: all modules import tree git-tree export-series rebase check-debian check check-full check-unit \
+.PHONY: all modules import tree git-tree export-series rebase follow check-debian check check-full check-unit \
 	dist deb install uninstall matrix deps check-series check-mutants bench-build demo gmet-qemu check-vm-full bench-vm bench-vm-mbec clean clean-modules distclean help
 
 all: modules
@@ -53,6 +53,13 @@ export-series:
 ##                updates bases/, builds for every installed supported kernel
 rebase:
 	$(S)/rebase $(VERSION)
+
+## follow         one unattended run per new Debian kernel: check-debian, rebase,
+##                the build matrix, the tests and emulated hosts on the new kernel,
+##                a report and a commit on a new branch, or a stop with the
+##                evidence (make follow VERSION=... : to that version; docs/follow.md)
+follow:
+	$(S)/follow $(VERSION)
 
 ## check-debian   does the archive have a newer linux-source-6.1/-6.12 or kernel ABI
 ##                than we support?  (exit 1 if so; for a cron job)

@@ -98,3 +98,114 @@ expect_fail "make rebase to an older version is refused" "older than our base" \
 	make -s -C "$TOP" rebase VERSION=6.1.1-1
 expect_fail "make rebase without VERSION says how" "usage: make rebase VERSION=" \
 	make -s -C "$TOP" rebase
+
+# make follow on a copy moved back to $prev, as a Debian update leaves us:
+# check-debian, the rebase, the build matrix, the tests, the report and a
+# commit on a branch of its own.  The build of an older ABI fails here
+# (headers that stop make): that ABI is refused, with the reason.
+# follow_copy DIR: a copy that make follow can run in (its tests too),
+# with the moved-back record committed, and the trees the rebase above
+# built.  Every copy is made at the path of that rebase's, $repo, so that
+# kbuild finds its commands unchanged and builds nothing again.
+cp -a "$repo/build" "$scratch/built"
+follow_copy() {
+	rm -rf "$1"
+	copy_repo "$1"
+	sed -i 's/^[0-9a-f]\{64\}\(  arch\/x86\/kvm\/x86.c\)$/0000000000000000000000000000000000000000000000000000000000000000\1/' \
+		"$1/bases/$BASE_ID/sha256sums"
+	cp -a "$TOP/test" "$1/"
+	cp -a "$scratch/built" "$1/build"
+	git -C "$1" add -A
+	git -C "$1" -c user.name=t -c user.email=t@t commit -q -m "moved back to $prev"
+}
+export CHECK_DEBIAN_UPDATE=0 FOLLOW_DEPS=0 FOLLOW_TESTS=t-30-symbols
+fol=$repo
+follow_copy "$fol"
+older_abis=$(. "$fol/bases/$BASE_ID/base.conf" && echo "$KERNEL_ABIS")
+old_abi=${older_abis##* }
+kvers=$DEFAULT_KVER
+if [ -n "$old_abi" ]; then
+	broken=$(kver_of "$old_abi" "${KERNEL_FLAVOURS%% *}")
+	mkdir -p "$scratch/modules/$broken/build/include/generated"
+	printf 'all modules:\n\t@echo "fake.h:1: error: no such kernel (t-12)"; exit 1\n' \
+		>"$scratch/modules/$broken/build/Makefile"
+	cp "$(kdir_for "$DEFAULT_KVER")/include/generated/package.h" \
+		"$scratch/modules/$broken/build/include/generated/"
+	kvers="$DEFAULT_KVER $broken"
+fi
+branch=follow/$BASE_ID-${BASE_VERSION//\~/_}
+start=$(git -C "$fol" rev-parse --abbrev-ref HEAD)
+c="make follow VERSION=$BASE_VERSION from $prev"
+expect "$c" env FOLLOW_KVERS="$kvers" make -s -C "$fol" follow VERSION="$BASE_VERSION"
+log=$(log_of "$c")
+report=$fol/build/follow/$BASE_VERSION/report.md
+for want in "^== check-debian" "^base: $(re_quote "$BASE_PACKAGE $BASE_VERSION") in the archive is newer than our base $(re_quote "$prev")" \
+	"^== make rebase VERSION=$(re_quote "$BASE_VERSION")" "the series applies as it is" \
+	"^== tests on $(re_quote "$DEFAULT_KVER"): t-30-symbols" "passed, 0 failed" \
+	"^follow: ready to review: git log -p $(re_quote "$start..$branch")$"; do
+	if grep -qE -- "$want" "$log"; then
+		pass "  it says: $want"
+	else
+		fail "  it says: $want" "" "$log"
+	fi
+done
+for want in "^\\| rebase \\| ok \\|" "^\\| matrix \\| ok \\|" "^\\| tests \\| ok \\|" "^\\| commit \\| ok \\|" \
+	"^## KVM files changed" "^  changed arch/x86/kvm/x86.c$" "^## Debian changelog entries"; do
+	if grep -qE -- "$want" "$report" 2>/dev/null; then
+		pass "  its report has: $want"
+	else
+		fail "  its report has: $want" "" "$report"
+	fi
+done
+got="$(git -C "$fol" rev-parse --abbrev-ref HEAD) $(git -C "$fol" diff --name-only HEAD~1 HEAD | xargs)"
+got="$got; uncommitted: $(git -C "$fol" status --porcelain -- bases dkms.conf src | xargs)"
+want="$branch bases/$BASE_ID/base.conf bases/$BASE_ID/sha256sums dkms.conf; uncommitted: "
+if [ "$got" = "$want" ]; then
+	pass "  it commits the new record on $branch, and nothing else"
+else
+	fail "  it commits the new record on $branch, and nothing else" "got: $got" "$log"
+fi
+if [ -n "$old_abi" ]; then
+	expect "  the older ABI $old_abi that no longer builds is refused, with the compiler's reason" \
+		bash -c '. "$1/bases/$2/base.conf" && v=KERNEL_REFUSED_WHY_$3 &&
+			[[ " $KERNEL_ABIS_REFUSED " == *" $3 "* ]] && [[ " $KERNEL_ABIS " != *" $3 "* ]] &&
+			[[ ${!v} == *"no such kernel (t-12)"* ]] &&
+			! grep -q -- "$3" <<<"$(grep ^BUILD_EXCLUSIVE_KERNEL= "$1/dkms.conf")"' _ "$fol" "$BASE_ID" "$old_abi"
+	if grep -q "^- .*$old_abi.*no such kernel (t-12)" "$report" 2>/dev/null; then
+		pass "  the report names the refused ABI"
+	else
+		fail "  the report names the refused ABI" "" "$report"
+	fi
+else
+	skip "  make follow refuses an older ABI that no longer builds" "this base's copy keeps no older ABI"
+fi
+
+# It stops at the first failing step, with its evidence, and commits nothing.
+bad=$repo
+follow_copy "$bad"
+bad_patch >"$bad/src/x86/9999-bad.patch"
+echo "x86/9999-bad.patch" >>"$bad/$BASE_SERIES"
+git -C "$bad" add -A
+git -C "$bad" -c user.name=t -c user.email=t@t commit -q -m "a patch that does not apply"
+c="make follow with a patch that does not apply stops at the rebase"
+expect_fail "$c" "follow: stopped at rebase" \
+	env FOLLOW_KVERS="$DEFAULT_KVER" make -s -C "$bad" follow VERSION="$BASE_VERSION"
+if grep -q '^--- arch/x86/kvm/x86.c.rej$' "$bad/build/follow/$BASE_VERSION/rebase.log" 2>/dev/null &&
+	grep -q '^| rebase | stopped |' "$bad/build/follow/$BASE_VERSION/report.md" 2>/dev/null; then
+	pass "  its evidence has the rejects, its report the step"
+else
+	fail "  its evidence has the rejects, its report the step" "" "$bad/build/follow/$BASE_VERSION/rebase.log"
+fi
+expect "  nothing is committed or changed" \
+	bash -c '[ "$(git -C "$1" rev-parse --abbrev-ref HEAD)" = "$2" ] && [ -z "$(git -C "$1" status --porcelain -- bases dkms.conf)" ]' _ "$bad" "$start"
+
+fails=$repo
+follow_copy "$fails"
+c="make follow whose tests fail stops there"
+expect_fail "$c" "follow: stopped at tests" \
+	env FOLLOW_KVERS="$DEFAULT_KVER" FOLLOW_TESTS=t-99-none make -s -C "$fails" follow VERSION="$BASE_VERSION"
+expect "  it commits nothing and leaves the new record for a look" \
+	bash -c '[ "$(git -C "$1" rev-parse --abbrev-ref HEAD)" = "$2" ] && [ "$(git -C "$1" rev-list --count HEAD)" = 1 ] &&
+		[ -n "$(git -C "$1" status --porcelain -- bases)" ]' _ "$fails" "$start"
+expect_fail "make follow with uncommitted changes to the record refuses" "commit or stash these first" \
+	make -s -C "$fails" follow VERSION="$BASE_VERSION"
