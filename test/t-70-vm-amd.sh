@@ -5,7 +5,9 @@
 # the KVM selftests on both, 20 reload cycles on ours, and bad input.  Every
 # check becomes a result here; a selftest that fails on stock too is a skip
 # with stock's reason, one that passes on stock and fails on ours fails.
-# Runs once per base.
+# make check runs it on the oldest base: the other bases' AMD hosts run the
+# same ci plan, stock against ours, in t-74b and (6.12) t-78.
+# Runs once per base in make check-full.
 
 . "$(dirname "$0")/lib.sh"
 

@@ -4,7 +4,9 @@
 # BOCHS= for another Bochs >= 3.0 with VMX level 2).
 # Ours is loaded with enable_mbec=1, which must stay Y there, and the VMX
 # selftests must match stock.
-# Runs once per base.
+# make check runs it on the oldest base: t-78 runs vmx_mbec_test on the
+# MBEC host for the 6.12 base, built for Debian 13's kernel.
+# Runs once per base in make check-full.
 
 . "$(dirname "$0")/lib.sh"
 

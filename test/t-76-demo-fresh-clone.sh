@@ -5,7 +5,9 @@
 # with no sudo in the command.  Its output must show our banner, the parameters from
 # /sys/module/*/parameters, a guest run on stock and on ours, and the
 # emulated host powering off.  (It failed on a fresh clone before
-# test/vm/run-host made build/ itself.)
+# test/vm/run-host made build/ itself.)  make check runs from a fresh clone
+# itself, and the demo's AMD host is t-70's.
+# Only in make check-full.
 
 . "$(dirname "$0")/lib.sh"
 
