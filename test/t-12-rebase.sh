@@ -133,11 +133,25 @@ if [ -n "$old_abi" ]; then
 		"$scratch/modules/$broken/build/include/generated/"
 	kvers="$DEFAULT_KVER $broken"
 fi
+# A test that make check runs on one base only (t-70, t-72) runs on the
+# base that make follow moves: a probe says which base and kernel it got.
+cat >"$fol/test/t-98-probe.sh" <<'PROBE'
+#!/bin/bash
+# Runs once per base in make check-full.
+. "$(dirname "$0")/lib.sh"
+pass "probe: base ${KVM_MBEC_BASE:-none}, kernel ${KVER:-none}"
+PROBE
+git -C "$fol" add -A
+git -C "$fol" -c user.name=t -c user.email=t@t commit -q -m "a probe test"
 branch=follow/$BASE_ID-${BASE_VERSION//\~/_}
 start=$(git -C "$fol" rev-parse --abbrev-ref HEAD)
 c="make follow VERSION=$BASE_VERSION from $prev"
-expect "$c" env FOLLOW_KVERS="$kvers" make -s -C "$fol" follow VERSION="$BASE_VERSION"
+expect "$c" env -u KVER FOLLOW_KVERS="$kvers" FOLLOW_TESTS="t-30-symbols t-98-probe" \
+	make -s -C "$fol" follow VERSION="$BASE_VERSION"
 log=$(log_of "$c")
+tests_log=$fol/build/follow/$BASE_VERSION/tests.log
+expect "  a test that runs per base only in check-full runs on the base it follows, on its default kernel" \
+	grep -qxF "PASS: t-98-probe ($BASE_ID): probe: base $BASE_ID, kernel $DEFAULT_KVER" "$tests_log"
 report=$fol/build/follow/$BASE_VERSION/report.md
 for want in "^== check-debian" "^base: $(re_quote "$BASE_PACKAGE $BASE_VERSION") in the archive is newer than our base $(re_quote "$prev")" \
 	"^== make rebase VERSION=$(re_quote "$BASE_VERSION")" "the series applies as it is" \
